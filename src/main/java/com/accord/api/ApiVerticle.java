@@ -1,0 +1,307 @@
+package com.accord.api;
+
+import com.accord.bus.Addresses;
+import com.accord.bus.LocalCodec;
+import com.accord.bus.Messages.Disposition;
+import com.accord.bus.Messages.IngestBatch;
+import com.accord.bus.Messages.IngestReceipt;
+import com.accord.bus.Messages.ItemOutcome;
+import com.accord.bus.Messages.Rejection;
+import com.accord.bus.Messages.Submitted;
+import com.accord.bus.Messages.Via;
+import com.accord.config.AccordConfig;
+import com.accord.domain.EventJson;
+import com.accord.domain.EventParser;
+import com.accord.domain.MalformedBodyException;
+import com.accord.domain.ParsedItem;
+import com.accord.persistence.PgPools;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API, built from {@code openapi.yaml} by the OpenAPI router, which validates every
+ * request against the contract before a handler sees it.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  static final String REQUEST_ID = "accord.request-id";
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+  private static final String JSON = "application/json";
+
+  private final AccordConfig config;
+  private EventParser parser;
+  private Pool pool;
+  private Redis redis;
+  private ResultQueries queries;
+  private HttpServer server;
+
+  public ApiVerticle(AccordConfig config) {
+    this.config = config;
+  }
+
+  /** The port actually bound (differs from the configured one when that is 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalCodec.registerAll(vertx.eventBus());
+    parser = new EventParser(config.rules(), config.http().eventsPerRequestMax());
+    pool = PgPools.create(vertx, config.postgres(), "api");
+    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().uri()).setMaxPoolSize(2));
+    queries = new ResultQueries(pool);
+    return OpenAPIContract.from(vertx, "openapi.yaml")
+        .map(this::router)
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(config.http().port())
+                .setCompressionSupported(true))
+            .requestHandler(router)
+            .listen())
+        .onSuccess(s -> {
+          server = s;
+          log.atInfo().addKeyValue("host", config.http().host()).addKeyValue("port", s.actualPort()).log("HTTP API listening");
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.all(pool.close(), redis.close());
+  }
+
+  private Router router(OpenAPIContract contract) {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+    builder.rootHandler(this::assignRequestId);
+    // Items are validated one by one by EventParser: a bad item must not fail its batch, and
+    // amounts must never pass through the router's binary-float JSON numbers.
+    builder.getRoute("ingestEvents").setDoValidation(false).addHandler(this::ingestEvents);
+    builder.getRoute("getTransaction").addHandler(this::getTransaction);
+    builder.getRoute("listResults").addHandler(this::listResults);
+    builder.getRoute("getStats").addHandler(ctx -> reply(ctx, queries.stats()));
+    builder.getRoute("healthLive").addHandler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    builder.getRoute("healthReady").addHandler(this::ready);
+    Router router = builder.createRouter();
+    router.route().last().handler(ctx -> Problems.send(ctx, 404, "Not Found", "no operation at " + ctx.request().path()));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void assignRequestId(RoutingContext ctx) {
+    String given = ctx.request().getHeader("X-Request-Id");
+    String id = given != null && given.matches("[A-Za-z0-9._-]{1,64}") ? given : UUID.randomUUID().toString();
+    ctx.put(REQUEST_ID, id);
+    ctx.response().putHeader("X-Request-Id", id);
+    ctx.next();
+  }
+
+  // ---- ingestion -----------------------------------------------------------------------------
+
+  private void ingestEvents(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase().startsWith(JSON)) {
+      Problems.send(ctx, 415, "Unsupported Media Type", "events must be sent as application/json, got " + contentType);
+      return;
+    }
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    List<ParsedItem> items;
+    try {
+      items = parser.parseBatch(body);
+    } catch (MalformedBodyException e) {
+      Problems.send(ctx, 400, "Malformed request body", e.getMessage());
+      return;
+    }
+    Instant receivedAt = Instant.now();
+    List<Submitted> valid = new ArrayList<>();
+    List<Rejection> rejected = new ArrayList<>();
+    JsonNode tree = null;
+    for (ParsedItem item : items) {
+      if (item instanceof ParsedItem.Valid v) {
+        valid.add(new Submitted(v.index(), v.event()));
+      } else if (item instanceof ParsedItem.Invalid invalid) {
+        tree = tree == null ? readTree(body) : tree;
+        byte[] raw = tree == null ? null : tree.get(invalid.index()).toString().getBytes(StandardCharsets.UTF_8);
+        rejected.add(new Rejection(invalid.index(), "invalid event", invalid.errors(), raw));
+      }
+    }
+    IngestBatch batch = new IngestBatch(Via.HTTP, receivedAt, valid, rejected);
+    vertx.eventBus().<IngestReceipt>request(Addresses.INGEST, batch, new DeliveryOptions().setSendTimeout(30_000))
+        .map(Message::body)
+        .onSuccess(receipt -> json(ctx, 202, receiptJson(receipt)))
+        .onFailure(e -> {
+          Problems.send(ctx, 503, "Events not accepted", "no event of this request was acknowledged; it is safe to send it again: " + e.getMessage());
+        });
+  }
+
+  private static JsonNode readTree(byte[] body) {
+    try {
+      return EventJson.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return null; // parseBatch read this body a moment ago; unreachable in practice
+    }
+  }
+
+  private static JsonObject receiptJson(IngestReceipt receipt) {
+    JsonArray items = new JsonArray();
+    int[] counts = new int[Disposition.values().length];
+    for (ItemOutcome item : receipt.items()) {
+      counts[item.disposition().ordinal()]++;
+      JsonObject json = new JsonObject().put("index", item.index()).put("outcome", item.disposition().name().toLowerCase());
+      if (item.source() != null) {
+        json.put("source", item.source()).put("event_id", item.eventId());
+      }
+      if (!item.errors().isEmpty()) {
+        JsonArray errors = new JsonArray();
+        item.errors().forEach(err -> errors.add(new JsonObject().put("path", err.path()).put("message", err.message())));
+        json.put("errors", errors);
+      }
+      items.add(json);
+    }
+    return new JsonObject()
+        .put("accepted", counts[Disposition.ACCEPTED.ordinal()])
+        .put("duplicates", counts[Disposition.DUPLICATE.ordinal()])
+        .put("conflicts", counts[Disposition.CONFLICT.ordinal()])
+        .put("rejected", counts[Disposition.REJECTED.ordinal()])
+        .put("items", items);
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  private void getTransaction(RoutingContext ctx) {
+    String txnId = validated(ctx).getPathParameters().get("txnId").getString();
+    queries.transaction(txnId)
+        .onSuccess(detail -> {
+          if (detail == null) {
+            Problems.send(ctx, 404, "Not Found", "no result for transaction '" + txnId + "'");
+          } else {
+            json(ctx, 200, detail);
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void listResults(RoutingContext ctx) {
+    Map<String, RequestParameter> query = validated(ctx).getQuery();
+    ResultFilter filter;
+    try {
+      filter = new ResultFilter(
+          strings(query.get("status")),
+          strings(query.get("discrepancyType")),
+          string(query.get("source")),
+          instant(query.get("from"), "from"),
+          instant(query.get("to"), "to"),
+          decimal(query.get("minAmount")),
+          decimal(query.get("maxAmount")),
+          query.get("cursor") == null || query.get("cursor").isNull() ? null : Cursor.decode(query.get("cursor").getString()),
+          query.get("limit") == null || query.get("limit").isNull() ? 100 : query.get("limit").getInteger());
+    } catch (IllegalArgumentException e) {
+      Problems.send(ctx, 400, "Invalid query parameter", e.getMessage());
+      return;
+    }
+    if (filter.limit() > config.http().pageLimitMax()) {
+      Problems.send(ctx, 400, "Invalid query parameter", "limit must be at most " + config.http().pageLimitMax());
+      return;
+    }
+    reply(ctx, queries.list(filter));
+  }
+
+  private static List<String> strings(RequestParameter parameter) {
+    return parameter == null || parameter.isNull() ? List.of() : ResultQueries.strings(parameter.getJsonArray());
+  }
+
+  private static String string(RequestParameter parameter) {
+    return parameter == null || parameter.isNull() ? null : parameter.getString();
+  }
+
+  private static Instant instant(RequestParameter parameter, String name) {
+    String text = string(parameter);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(name + " must be an RFC 3339 timestamp with offset, got '" + text + "'");
+    }
+  }
+
+  private static BigDecimal decimal(RequestParameter parameter) {
+    String text = string(parameter);
+    return text == null ? null : new BigDecimal(text); // the contract's pattern admits only plain decimals
+  }
+
+  private void ready(RoutingContext ctx) {
+    Future<Void> postgres = queries.ping();
+    Future<Void> redisPing = redis.send(Request.cmd(Command.PING)).mapEmpty();
+    Future.join(postgres, redisPing).onComplete(done -> {
+      JsonObject checks = new JsonObject()
+          .put("postgres", postgres.succeeded() ? "UP" : "DOWN: " + postgres.cause().getMessage())
+          .put("redis", redisPing.succeeded() ? "UP" : "DOWN: " + redisPing.cause().getMessage());
+      boolean up = postgres.succeeded() && redisPing.succeeded();
+      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+    });
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------
+
+  private static ValidatedRequest validated(RoutingContext ctx) {
+    return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+  }
+
+  private static void reply(RoutingContext ctx, Future<JsonObject> body) {
+    body.onSuccess(json -> json(ctx, 200, json)).onFailure(ctx::fail);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ValidatorException invalid) {
+      Problems.send(ctx, 400, "Request does not match the API contract", invalid.getMessage());
+    } else if (ctx.statusCode() == 413) {
+      Problems.send(ctx, 413, "Payload Too Large", "request bodies are limited to " + config.http().bodyLimitBytes() + " bytes");
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      Problems.send(ctx, ctx.statusCode(), "Bad Request", failure == null ? "request refused" : failure.getMessage());
+    } else {
+      log.atError().addKeyValue("path", ctx.request().path()).addKeyValue("request_id", (Object) ctx.get(REQUEST_ID))
+          .setCause(failure).log("request failed");
+      Problems.send(ctx, 500, "Internal Server Error", "the request failed; quote request id " + ctx.get(REQUEST_ID));
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package com.accord.config;
+
+import com.accord.domain.CanonicalStatus;
+import com.accord.domain.ReconciliationRules;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything Accord is configured by, validated once at start. Each part is a small record handed
+ * to the verticle that uses it; a bad value stops start-up with a {@link ConfigException} naming
+ * its key.
+ */
+public record AccordConfig(
+    Http http,
+    Postgres postgres,
+    Redis redis,
+    ReconciliationRules rules,
+    Correlation correlation) {
+
+  public record Http(String host, int port, int bodyLimitBytes, int eventsPerRequestMax, int pageLimitMax) {}
+
+  public record Postgres(
+      String host, int port, String database, String user, String password, int poolSize, boolean createDatabase) {
+
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    public Postgres withDatabase(String name) {
+      return new Postgres(host, port, name, user, password, poolSize, createDatabase);
+    }
+  }
+
+  public record Redis(String uri, int poolSize, String keyPrefix) {
+    public Redis withKeyPrefix(String prefix) {
+      return new Redis(uri, poolSize, prefix);
+    }
+  }
+
+  public record Correlation(
+      int shards,
+      Duration retention,
+      Duration sweepInterval,
+      int sweepBatchMax,
+      int batchesInFlightMax,
+      int batchesQueuedMax,
+      int rebuildPageSize) {}
+
+  /** Defaults, then {@code file} (may be null), then {@code ACCORD_*} variables of {@code environment}. */
+  public static AccordConfig load(Path file, Map<String, String> environment) {
+    return from(ConfigTree.load(file, environment));
+  }
+
+  private static AccordConfig from(ConfigTree tree) {
+    Http http = new Http(
+        tree.nonBlank("http.host"),
+        tree.integer("http.port", 0, 65535),
+        tree.integer("http.bodyLimitBytes", 1024, 256 * 1024 * 1024),
+        tree.integer("http.eventsPerRequestMax", 1, 100_000),
+        tree.integer("http.pageLimitMax", 1, 10_000));
+    Postgres postgres = new Postgres(
+        tree.nonBlank("postgres.host"),
+        tree.integer("postgres.port", 1, 65535),
+        identifier(tree, "postgres.database"),
+        tree.nonBlank("postgres.user"),
+        tree.string("postgres.password"),
+        tree.integer("postgres.poolSize", 1, 256),
+        tree.bool("postgres.createDatabase"));
+    Redis redis = new Redis(
+        redisUri(tree),
+        tree.integer("redis.poolSize", 1, 256),
+        keyPrefix(tree));
+    Correlation correlation = new Correlation(
+        tree.integer("correlation.shards", 1, 1024),
+        tree.duration("correlation.retention"),
+        tree.duration("correlation.sweepInterval"),
+        tree.integer("correlation.sweepBatchMax", 1, 100_000),
+        tree.integer("correlation.batchesInFlightMax", 1, 1024),
+        tree.integer("correlation.batchesQueuedMax", 0, 100_000),
+        tree.integer("correlation.rebuildPageSize", 1, 100_000));
+    return new AccordConfig(http, postgres, redis, rules(tree), correlation);
+  }
+
+  private static ReconciliationRules rules(ConfigTree tree) {
+    List<String> sources = tree.stringList("rules.sources");
+    Set<String> expected = new LinkedHashSet<>(tree.stringList("rules.expectedSources"));
+    Map<String, Map<String, CanonicalStatus>> vocabularies = vocabularies(tree.raw("rules.statusVocabularies"));
+    for (String source : expected) {
+      if (!sources.contains(source)) {
+        throw new ConfigException("rules.expectedSources", "'" + source + "' is not among rules.sources " + sources);
+      }
+    }
+    for (String source : vocabularies.keySet()) {
+      if (!sources.contains(source)) {
+        throw new ConfigException("rules.statusVocabularies", "'" + source + "' is not among rules.sources " + sources);
+      }
+    }
+    if (sources.isEmpty() || Set.copyOf(sources).size() != sources.size()) {
+      throw new ConfigException("rules.sources", "must name at least one source, each once, got " + sources);
+    }
+    if (expected.isEmpty()) {
+      throw new ConfigException("rules.expectedSources", "must name at least one source");
+    }
+    var absolute = tree.decimal("rules.amountToleranceAbsolute");
+    if (absolute.signum() < 0) {
+      throw new ConfigException("rules.amountToleranceAbsolute", "must not be negative, got " + absolute);
+    }
+    var relative = tree.decimal("rules.amountToleranceRelative");
+    if (relative.signum() < 0 || relative.compareTo(java.math.BigDecimal.ONE) > 0) {
+      throw new ConfigException("rules.amountToleranceRelative", "must be between 0 and 1, got " + relative);
+    }
+    return new ReconciliationRules(
+        sources, expected, tree.duration("rules.window"), absolute, relative,
+        tree.duration("rules.timestampSkew"), vocabularies);
+  }
+
+  private static Map<String, Map<String, CanonicalStatus>> vocabularies(JsonNode node) {
+    String key = "rules.statusVocabularies";
+    if (!node.isObject()) {
+      throw new ConfigException(key, "must map each source to {its status word: canonical status}");
+    }
+    Map<String, Map<String, CanonicalStatus>> result = new LinkedHashMap<>();
+    node.fields().forEachRemaining(source -> {
+      if (!source.getValue().isObject()) {
+        throw new ConfigException(key + "." + source.getKey(), "must map status words to canonical statuses");
+      }
+      Map<String, CanonicalStatus> words = new LinkedHashMap<>();
+      source.getValue().fields().forEachRemaining(word -> words.put(word.getKey(),
+          canonical(key + "." + source.getKey() + "." + word.getKey(), word.getValue().asText())));
+      result.put(source.getKey(), words);
+    });
+    return result;
+  }
+
+  private static CanonicalStatus canonical(String key, String value) {
+    try {
+      return CanonicalStatus.valueOf(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, "must be one of " + List.of(CanonicalStatus.values()) + ", got '" + value + "'");
+    }
+  }
+
+  private static String identifier(ConfigTree tree, String key) {
+    String value = tree.nonBlank(key);
+    if (!value.matches("[a-zA-Z_][a-zA-Z0-9_]{0,62}")) {
+      throw new ConfigException(key, "must be a plain SQL identifier (letters, digits, underscore), got '" + value + "'");
+    }
+    return value;
+  }
+
+  private static String redisUri(ConfigTree tree) {
+    String value = tree.nonBlank("redis.uri");
+    try {
+      String scheme = URI.create(value).getScheme();
+      if (!"redis".equals(scheme) && !"rediss".equals(scheme) && !"unix".equals(scheme)) {
+        throw new ConfigException("redis.uri", "must start with redis://, rediss:// or unix://, got '" + scheme + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("redis.uri", "is not a valid URI: " + e.getMessage());
+    }
+    return value;
+  }
+
+  private static String keyPrefix(ConfigTree tree) {
+    String value = tree.string("redis.keyPrefix");
+    if (value.contains("{") || value.contains("}") || value.contains(" ")) {
+      throw new ConfigException("redis.keyPrefix", "must not contain braces or spaces (they would break hash tags), got '" + value + "'");
+    }
+    return value;
+  }
+}

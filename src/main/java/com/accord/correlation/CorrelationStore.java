@@ -1,0 +1,203 @@
+package com.accord.correlation;
+
+import com.accord.config.AccordConfig;
+import com.accord.domain.ReconciliationRules;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The in-flight state of transactions in Redis: one atomic function call per event, pipelined
+ * per batch. Keys of one transaction and its deadline shard share a hash tag, so every call
+ * touches one Redis Cluster slot. Redis is a cache: what is lost here is rebuilt from PostgreSQL.
+ */
+final class CorrelationStore {
+
+  static final String STATE_LOST = "ACCORD_STATE_LOST";
+  private static final String LIBRARY = loadLibrary();
+
+  private final Redis redis;
+  private final String prefix;
+  private final int shards;
+  private final String expectedSources;
+  private final long windowMillis;
+  private final long retentionMillis;
+
+  CorrelationStore(Vertx vertx, AccordConfig.Redis redisConfig, AccordConfig.Correlation correlation, ReconciliationRules rules) {
+    this.redis = Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(redisConfig.uri())
+        .setMaxPoolSize(redisConfig.poolSize())
+        .setMaxPoolWaiting(1024)
+        .setMaxWaitingHandlers(64 * 1024));
+    this.prefix = redisConfig.keyPrefix();
+    this.shards = correlation.shards();
+    this.expectedSources = String.join(",", rules.expectedSources());
+    this.windowMillis = rules.window().toMillis();
+    this.retentionMillis = correlation.retention().toMillis();
+  }
+
+  int shards() {
+    return shards;
+  }
+
+  Future<Void> close() {
+    return redis.close();
+  }
+
+  /** Installs (or replaces) the Redis function library; Redis loses it on restart without persistence. */
+  Future<Void> loadFunctions() {
+    return redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(LIBRARY)).mapEmpty();
+  }
+
+  /** Declares every shard's state complete; from now on a missing marker means the state was lost. */
+  Future<Void> markAlive() {
+    List<Request> requests = new ArrayList<>(shards);
+    for (int shard = 0; shard < shards; shard++) {
+      requests.add(Request.cmd(Command.SET).arg(aliveKey(shard)).arg("1"));
+    }
+    return redis.batch(requests).mapEmpty();
+  }
+
+  Future<Response> ping() {
+    return redis.send(Request.cmd(Command.PING));
+  }
+
+  /**
+   * Applies updates in order, one function call each, in one pipeline. The returned states are
+   * in update order; each holds everything known of its transaction after that update.
+   *
+   * @param requireAlive fail with {@link #STATE_LOST} when a shard's state has vanished
+   * @param sweeping reading claimed deadlines: leave the claim for {@link #release}
+   */
+  Future<List<TxnState>> record(List<StateUpdate> updates, Instant now, boolean requireAlive, boolean sweeping) {
+    if (updates.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Request> requests = new ArrayList<>(updates.size());
+    for (StateUpdate update : updates) {
+      int shard = shardOf(update.txnId());
+      requests.add(Request.cmd(Command.FCALL).arg("accord_record").arg(3)
+          .arg(txnKey(shard, update.txnId())).arg(deadlinesKey(shard)).arg(aliveKey(shard))
+          .arg(update.txnId())
+          .arg(update.field() == null ? "" : update.field())
+          .arg(update.value() == null ? "" : update.value())
+          .arg(update.receivedAt().toEpochMilli())
+          .arg(windowMillis)
+          .arg(retentionMillis)
+          .arg(now.toEpochMilli())
+          .arg(expectedSources)
+          .arg(requireAlive ? "1" : "0")
+          .arg(sweeping ? "1" : "0"));
+    }
+    return withFunctions(() -> redis.batch(requests)).map(responses -> {
+      List<TxnState> states = new ArrayList<>(responses.size());
+      for (int i = 0; i < responses.size(); i++) {
+        states.add(parse(updates.get(i).txnId(), responses.get(i)));
+      }
+      return states;
+    });
+  }
+
+  /** Claims transactions whose window has closed, across all shards, for {@code lease}. */
+  Future<List<String>> claimDue(Instant now, int limitPerShard, Duration lease) {
+    List<Request> requests = new ArrayList<>(shards);
+    for (int shard = 0; shard < shards; shard++) {
+      requests.add(Request.cmd(Command.FCALL).arg("accord_claim_due").arg(1).arg(deadlinesKey(shard))
+          .arg(now.toEpochMilli()).arg(limitPerShard).arg(lease.toMillis()));
+    }
+    return withFunctions(() -> redis.batch(requests)).map(responses -> {
+      List<String> due = new ArrayList<>();
+      for (Response response : responses) {
+        response.forEach(txnId -> due.add(txnId.toString()));
+      }
+      return due;
+    });
+  }
+
+  /** Ends claims whose results are stored: the deadlines go, the states expire after the retention. */
+  Future<Void> release(List<String> txnIds) {
+    if (txnIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Request> requests = new ArrayList<>(txnIds.size() * 2);
+    for (String txnId : txnIds) {
+      int shard = shardOf(txnId);
+      requests.add(Request.cmd(Command.ZREM).arg(deadlinesKey(shard)).arg(txnId));
+      requests.add(Request.cmd(Command.PEXPIRE).arg(txnKey(shard, txnId)).arg(retentionMillis));
+    }
+    return redis.batch(requests).mapEmpty();
+  }
+
+  /** Redis forgets functions when it restarts without persistence; load them again and retry once. */
+  private <T> Future<T> withFunctions(java.util.function.Supplier<Future<T>> call) {
+    return call.get().recover(e -> {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("Function not found") || message.contains("function not found")) {
+        return loadFunctions().compose(v -> call.get());
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private static TxnState parse(String txnId, Response response) {
+    boolean fresh = response.get(0).toInteger() == 1;
+    boolean closed = response.get(1).toInteger() == 1;
+    Response hash = response.get(2);
+    Map<String, String> entries = new HashMap<>();
+    long first = Long.MAX_VALUE;
+    long count = 0;
+    for (int i = 0; i + 1 < hash.size(); i += 2) {
+      String field = hash.get(i).toString();
+      String value = hash.get(i + 1).toString();
+      if (field.equals("_first")) {
+        first = Long.parseLong(value);
+      } else if (field.equals("_n")) {
+        count = Long.parseLong(value);
+      } else if (field.startsWith(StateUpdate.EVENT_PREFIX) || field.startsWith(StateUpdate.CONFLICT_PREFIX)) {
+        entries.put(field, value);
+      }
+    }
+    Instant firstSeen = first == Long.MAX_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(first);
+    return new TxnState(txnId, fresh, closed, entries, firstSeen, count);
+  }
+
+  int shardOf(String txnId) {
+    return Math.floorMod(txnId.hashCode(), shards);
+  }
+
+  String txnKey(int shard, String txnId) {
+    return prefix + "{s" + shard + "}:t:" + txnId;
+  }
+
+  String deadlinesKey(int shard) {
+    return prefix + "{s" + shard + "}:deadlines";
+  }
+
+  String aliveKey(int shard) {
+    return prefix + "{s" + shard + "}:alive";
+  }
+
+  private static String loadLibrary() {
+    try (InputStream in = CorrelationStore.class.getResourceAsStream("/redis/accord.lua")) {
+      if (in == null) {
+        throw new IllegalStateException("redis/accord.lua is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("redis/accord.lua cannot be read", e);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package com.accord.correlation;
+
+import com.accord.bus.Addresses;
+import com.accord.bus.LocalCodec;
+import com.accord.bus.Messages.CorrelationBatch;
+import com.accord.bus.Messages.CorrelationDone;
+import com.accord.bus.Messages.LoadEvents;
+import com.accord.bus.Messages.LoadOpenTransactions;
+import com.accord.bus.Messages.OpenTransactions;
+import com.accord.bus.Messages.ResultBatch;
+import com.accord.bus.Messages.ResultsStored;
+import com.accord.bus.Messages.StoredEvents;
+import com.accord.config.AccordConfig;
+import com.accord.domain.Conflict;
+import com.accord.domain.ReconciliationResult;
+import com.accord.domain.Reconciler;
+import com.accord.domain.TransactionEvent;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Correlates events into results on its event loop, against Redis: records each event in its
+ * transaction's state, loads from PostgreSQL whatever the cache lacks, reconciles, and hands the
+ * results to persistence. A timer closes windows that have passed. Work is bounded: a few batches
+ * in flight, a bounded queue behind them, and "busy" beyond that.
+ */
+public final class CorrelationVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(CorrelationVerticle.class);
+  private static final List<Duration> PERSIST_RETRY_DELAYS =
+      List.of(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(1600));
+
+  private final AccordConfig config;
+  private final Queue<Message<CorrelationBatch>> waiting = new ArrayDeque<>();
+  private CorrelationStore store;
+  private Reconciler reconciler;
+  private MessageConsumer<CorrelationBatch> consumer;
+  private long sweepTimer = -1;
+  private int inFlight;
+  private boolean sweeping;
+  private Future<Void> rebuilding;
+
+  public CorrelationVerticle(AccordConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalCodec.registerAll(vertx.eventBus());
+    store = new CorrelationStore(vertx, config.redis(), config.correlation(), config.rules());
+    reconciler = new Reconciler(config.rules());
+    return store.loadFunctions()
+        .compose(v -> rebuildOnce("start"))
+        .compose(v -> {
+          consumer = vertx.eventBus().consumer(Addresses.CORRELATE, this::admit);
+          sweepTimer = vertx.setPeriodic(config.correlation().sweepInterval().toMillis(), id -> sweep());
+          return consumer.completion();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return store == null ? Future.succeededFuture() : store.close();
+  }
+
+  // ---- admission: bounded concurrency, bounded queue --------------------------------------
+
+  private void admit(Message<CorrelationBatch> message) {
+    if (inFlight < config.correlation().batchesInFlightMax()) {
+      run(message);
+    } else if (waiting.size() < config.correlation().batchesQueuedMax()) {
+      waiting.add(message);
+    } else {
+      message.fail(503, "correlation is saturated: " + inFlight + " batches in flight and "
+          + waiting.size() + " waiting; retry later");
+    }
+  }
+
+  private void run(Message<CorrelationBatch> message) {
+    inFlight++;
+    correlate(message.body()).onComplete(outcome -> {
+      inFlight--;
+      if (outcome.succeeded()) {
+        message.reply(outcome.result());
+      } else {
+        log.atError().addKeyValue("events", message.body().events().size()).setCause(outcome.cause())
+            .log("correlation of a batch failed");
+        message.fail(503, "correlation failed: " + outcome.cause().getMessage());
+      }
+      Message<CorrelationBatch> next = waiting.poll();
+      if (next != null) {
+        run(next);
+      }
+    });
+  }
+
+  private Future<CorrelationDone> correlate(CorrelationBatch batch) {
+    List<StateUpdate> updates = new ArrayList<>(batch.events().size() + batch.conflicts().size());
+    batch.events().forEach(e -> updates.add(StateUpdate.event(e, batch.receivedAt())));
+    batch.conflicts().forEach(c -> updates.add(StateUpdate.conflict(c.txnId(), c.conflict(), batch.receivedAt())));
+    return apply(updates, false).map(CorrelationDone::new);
+  }
+
+  // ---- the pipeline: record, hydrate, reconcile, persist -----------------------------------
+
+  /** Returns the number of results computed. */
+  private Future<Integer> apply(List<StateUpdate> updates, boolean sweepingDeadlines) {
+    return store.record(updates, Instant.now(), true, sweepingDeadlines)
+        .recover(e -> {
+          if (!String.valueOf(e.getMessage()).contains(CorrelationStore.STATE_LOST)) {
+            return Future.failedFuture(e);
+          }
+          log.atWarn().log("correlation state in Redis is gone; rebuilding it from PostgreSQL");
+          return rebuildOnce("state lost").compose(v -> store.record(updates, Instant.now(), true, sweepingDeadlines));
+        })
+        .compose(states -> hydrate(latestByTransaction(states), sweepingDeadlines))
+        .compose(this::reconcileAndPersist);
+  }
+
+  private static Map<String, TxnState> latestByTransaction(List<TxnState> states) {
+    Map<String, TxnState> latest = new LinkedHashMap<>();
+    Map<String, Boolean> fresh = new LinkedHashMap<>();
+    for (TxnState state : states) {
+      latest.put(state.txnId(), state);
+      fresh.merge(state.txnId(), state.fresh(), Boolean::logicalOr);
+    }
+    // "fresh" must survive later calls of the same batch: any of them may have created the state
+    latest.replaceAll((txnId, state) -> fresh.get(txnId) && !state.fresh()
+        ? new TxnState(txnId, true, state.windowClosed(), state.entries(), state.firstSeenAt(), state.entryCount())
+        : state);
+    return latest;
+  }
+
+  /**
+   * Redis had no state for some transactions: a first event, or a cache that lost them. Whatever
+   * PostgreSQL holds for them and Redis lacks is recorded before reconciling.
+   */
+  private Future<Map<String, TxnState>> hydrate(Map<String, TxnState> latest, boolean sweepingDeadlines) {
+    List<String> fresh = latest.values().stream().filter(TxnState::fresh).map(TxnState::txnId).toList();
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture(latest);
+    }
+    return vertx.eventBus().<StoredEvents>request(Addresses.LOAD_EVENTS, new LoadEvents(fresh))
+        .map(Message::body)
+        .compose(stored -> {
+          List<StateUpdate> missing = new ArrayList<>();
+          for (String txnId : fresh) {
+            TxnState state = latest.get(txnId);
+            updatesFor(txnId, stored).stream().filter(u -> !state.has(u.field())).forEach(missing::add);
+          }
+          if (missing.isEmpty()) {
+            return Future.succeededFuture(latest);
+          }
+          return store.record(missing, Instant.now(), true, sweepingDeadlines).map(states -> {
+            states.forEach(s -> latest.put(s.txnId(), s));
+            return latest;
+          });
+        });
+  }
+
+  private static List<StateUpdate> updatesFor(String txnId, StoredEvents stored) {
+    Instant received = stored.firstReceivedAt().get(txnId);
+    List<StateUpdate> updates = new ArrayList<>();
+    for (TransactionEvent event : stored.events().getOrDefault(txnId, List.of())) {
+      updates.add(StateUpdate.event(event, received));
+    }
+    for (Conflict conflict : stored.conflicts().getOrDefault(txnId, List.of())) {
+      updates.add(StateUpdate.conflict(txnId, conflict, received));
+    }
+    return updates;
+  }
+
+  private Future<Integer> reconcileAndPersist(Map<String, TxnState> states) {
+    List<ReconciliationResult> results = new ArrayList<>(states.size());
+    for (TxnState state : states.values()) {
+      if (state.isEmpty()) {
+        continue; // claimed deadline of a transaction nobody has events for any more
+      }
+      try {
+        results.add(reconciler.evaluate(state.txnId(), state.events(), state.conflicts(),
+            state.windowClosed(), state.firstSeenAt(), state.revision()));
+      } catch (RuntimeException e) {
+        log.atError().addKeyValue("txn_id", state.txnId()).setCause(e)
+            .log("transaction cannot be reconciled under the rules in force; it keeps its last result");
+      }
+    }
+    return persist(results, 0).map(stored -> results.size());
+  }
+
+  private Future<ResultsStored> persist(List<ReconciliationResult> results, int attempt) {
+    if (results.isEmpty()) {
+      return Future.succeededFuture(new ResultsStored(List.of()));
+    }
+    return vertx.eventBus().<ResultsStored>request(Addresses.PERSIST_RESULTS, new ResultBatch(results))
+        .map(Message::body)
+        .recover(e -> {
+          if (attempt >= PERSIST_RETRY_DELAYS.size()) {
+            return Future.failedFuture(e);
+          }
+          Duration delay = PERSIST_RETRY_DELAYS.get(attempt);
+          log.atWarn().addKeyValue("attempt", attempt + 1).addKeyValue("retry_in_ms", delay.toMillis())
+              .addKeyValue("results", results.size()).log("storing results failed; retrying: " + e.getMessage());
+          return vertx.timer(delay.toMillis()).compose(t -> persist(results, attempt + 1));
+        });
+  }
+
+  // ---- windows closing ----------------------------------------------------------------------
+
+  private void sweep() {
+    if (sweeping || rebuilding != null) {
+      return;
+    }
+    sweeping = true;
+    Duration lease = leaseFor(config.correlation().sweepInterval());
+    store.claimDue(Instant.now(), config.correlation().sweepBatchMax(), lease)
+        .compose(due -> {
+          if (due.isEmpty()) {
+            return Future.<Void>succeededFuture();
+          }
+          Instant now = Instant.now();
+          List<StateUpdate> reads = due.stream().map(txnId -> StateUpdate.read(txnId, now)).toList();
+          return apply(reads, true).compose(count -> store.release(due));
+        })
+        .onComplete(outcome -> {
+          sweeping = false;
+          if (outcome.failed()) {
+            log.atError().setCause(outcome.cause()).log("closing windows failed; claims lapse and are retried");
+          }
+        });
+  }
+
+  /** A claim outlives several sweeps, so an instance that dies mid-sweep delays closing by seconds, not forever. */
+  private static Duration leaseFor(Duration sweepInterval) {
+    Duration lease = sweepInterval.multipliedBy(50);
+    return lease.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lease;
+  }
+
+  // ---- rebuilding the cache from PostgreSQL ------------------------------------------------
+
+  private Future<Void> rebuildOnce(String reason) {
+    if (rebuilding == null) {
+      Instant started = Instant.now();
+      rebuilding = store.markAlive()
+          .compose(v -> rebuildPage(started.minus(config.correlation().retention()), null, 0))
+          .onSuccess(count -> log.atInfo().addKeyValue("reason", reason).addKeyValue("transactions", count)
+              .addKeyValue("millis", Duration.between(started, Instant.now()).toMillis())
+              .log("correlation state rebuilt from raw_events"))
+          .<Void>mapEmpty()
+          .onComplete(done -> rebuilding = null);
+    }
+    return rebuilding;
+  }
+
+  private Future<Integer> rebuildPage(Instant since, String after, int countSoFar) {
+    LoadOpenTransactions request = new LoadOpenTransactions(since, after, config.correlation().rebuildPageSize());
+    return vertx.eventBus().<OpenTransactions>request(Addresses.LOAD_OPEN, request)
+        .map(Message::body)
+        .compose(page -> {
+          if (page.lastTxnId() == null) {
+            return Future.succeededFuture(countSoFar);
+          }
+          List<StateUpdate> updates = new ArrayList<>();
+          page.page().events().keySet().forEach(txnId -> updates.addAll(updatesFor(txnId, page.page())));
+          return store.record(updates, Instant.now(), false, false)
+              .map(CorrelationVerticle::latestByTransaction)
+              .compose(this::reconcileAndPersist)
+              .compose(n -> rebuildPage(since, page.lastTxnId(), countSoFar + page.page().events().size()));
+        });
+  }
+}

@@ -1,0 +1,310 @@
+package com.accord.persistence;
+
+import com.accord.bus.Addresses;
+import com.accord.bus.LocalCodec;
+import com.accord.bus.Messages.Disposition;
+import com.accord.bus.Messages.LoadEvents;
+import com.accord.bus.Messages.LoadOpenTransactions;
+import com.accord.bus.Messages.OpenTransactions;
+import com.accord.bus.Messages.RawWrite;
+import com.accord.bus.Messages.RawWriteOutcome;
+import com.accord.bus.Messages.Rejection;
+import com.accord.bus.Messages.ResultBatch;
+import com.accord.bus.Messages.ResultsStored;
+import com.accord.bus.Messages.StoredEvents;
+import com.accord.bus.Messages.StoredResult;
+import com.accord.config.AccordConfig;
+import com.accord.domain.Conflict;
+import com.accord.domain.Discrepancy;
+import com.accord.domain.EventJson;
+import com.accord.domain.FieldError;
+import com.accord.domain.ReconciliationResult;
+import com.accord.domain.TransactionEvent;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only writer of PostgreSQL: raw events (write-ahead), conflicts, rejections, results with
+ * their discrepancies and audit rows. Every batch is one statement, one round trip.
+ */
+public final class PersistenceVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(PersistenceVerticle.class);
+
+  private final AccordConfig.Postgres config;
+  private Pool pool;
+
+  public PersistenceVerticle(AccordConfig.Postgres config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalCodec.registerAll(vertx.eventBus());
+    pool = PgPools.create(vertx, config, "persistence");
+    var bus = vertx.eventBus();
+    return Future.all(List.of(
+        bus.<RawWrite>consumer(Addresses.PERSIST_RAW, m -> answer(m, writeRaw(m.body()), "raw events")).completion(),
+        bus.<ResultBatch>consumer(Addresses.PERSIST_RESULTS, m -> answer(m, storeResults(m.body()), "results")).completion(),
+        bus.<LoadEvents>consumer(Addresses.LOAD_EVENTS, m -> answer(m, loadEvents(m.body().txnIds()), "load events")).completion(),
+        bus.<LoadOpenTransactions>consumer(Addresses.LOAD_OPEN, m -> answer(m, loadOpen(m.body()), "load open")).completion()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private static <T> void answer(Message<?> message, Future<T> work, String what) {
+    work.onSuccess(message::reply).onFailure(e -> {
+      log.atError().addKeyValue("operation", what).setCause(e).log("persistence operation failed");
+      message.fail(503, what + " could not be stored: " + e.getMessage());
+    });
+  }
+
+  // ---- write-ahead of raw events -----------------------------------------------------------
+
+  private Future<RawWriteOutcome> writeRaw(RawWrite write) {
+    OffsetDateTime receivedAt = utc(write.receivedAt());
+    Future<Void> rejected = storeRejections(write, receivedAt);
+    if (write.events().isEmpty()) {
+      return rejected.map(v -> new RawWriteOutcome(List.of()));
+    }
+    List<TransactionEvent> events = write.events();
+    Tuple insert = Tuple.of(
+        column(events, TransactionEvent::source), column(events, TransactionEvent::eventId),
+        column(events, TransactionEvent::txnId), column(events, EventJson::toJson))
+        .addValue(receivedAt).addValue(write.via().name());
+    Future<RawWriteOutcome> outcome = pool.preparedQuery(Sql.INSERT_RAW_EVENTS).execute(insert)
+        .compose(rows -> classify(events, rows))
+        .compose(dispositions -> storeConflicts(write, receivedAt, dispositions).map(new RawWriteOutcome(dispositions)));
+    return Future.all(outcome, rejected).map(all -> outcome.result());
+  }
+
+  /** Decides per event: newly stored, an exact redelivery, or a different payload under a known identity. */
+  private Future<List<Disposition>> classify(List<TransactionEvent> events, RowSet<Row> rows) {
+    Disposition[] dispositions = new Disposition[events.size()];
+    List<Integer> unseen = new ArrayList<>();
+    for (Row row : rows) {
+      int index = (int) (row.getLong("ord") - 1);
+      if (row.getBoolean("inserted")) {
+        dispositions[index] = Disposition.ACCEPTED;
+      } else if (row.getString("existing") != null) {
+        dispositions[index] = compare(events.get(index), row.getString("existing"));
+      } else {
+        unseen.add(index); // stored by a concurrent transaction committed after our snapshot
+      }
+    }
+    if (unseen.isEmpty()) {
+      return Future.succeededFuture(List.of(dispositions));
+    }
+    List<TransactionEvent> missing = unseen.stream().map(events::get).toList();
+    return pool.preparedQuery(Sql.SELECT_RAW_PAYLOADS)
+        .execute(Tuple.of(column(missing, TransactionEvent::source), column(missing, TransactionEvent::eventId)))
+        .map(stored -> {
+          Map<String, String> payloads = new HashMap<>();
+          stored.forEach(r -> payloads.put(r.getString("source") + '\u0000' + r.getString("event_id"), r.getString("payload")));
+          for (int index : unseen) {
+            TransactionEvent event = events.get(index);
+            String payload = payloads.get(event.source() + '\u0000' + event.eventId());
+            if (payload == null) {
+              throw new IllegalStateException("event " + event.source() + "/" + event.eventId()
+                  + " was neither inserted nor found stored");
+            }
+            dispositions[index] = compare(event, payload);
+          }
+          return List.of(dispositions);
+        });
+  }
+
+  private static Disposition compare(TransactionEvent event, String storedPayload) {
+    return EventJson.fromJson(storedPayload).sameContentAs(event) ? Disposition.DUPLICATE : Disposition.CONFLICT;
+  }
+
+  private Future<Void> storeConflicts(RawWrite write, OffsetDateTime receivedAt, List<Disposition> dispositions) {
+    List<TransactionEvent> conflicts = new ArrayList<>(write.conflicts());
+    for (int i = 0; i < dispositions.size(); i++) {
+      if (dispositions.get(i) == Disposition.CONFLICT) {
+        conflicts.add(write.events().get(i));
+      }
+    }
+    if (conflicts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Tuple insert = Tuple.of(
+        column(conflicts, TransactionEvent::source), column(conflicts, TransactionEvent::eventId),
+        column(conflicts, TransactionEvent::txnId), column(conflicts, EventJson::toJson))
+        .addValue(receivedAt).addValue(write.via().name());
+    return pool.preparedQuery(Sql.INSERT_CONFLICTS).execute(insert).mapEmpty();
+  }
+
+  private Future<Void> storeRejections(RawWrite write, OffsetDateTime receivedAt) {
+    List<Rejection> rejections = write.rejections();
+    if (rejections.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    HexFormat hex = HexFormat.of();
+    Integer[] indexes = new Integer[rejections.size()];
+    String[] sources = new String[rejections.size()];
+    String[] eventIds = new String[rejections.size()];
+    String[] txnIds = new String[rejections.size()];
+    String[] reasons = new String[rejections.size()];
+    String[] errors = new String[rejections.size()];
+    String[] raws = new String[rejections.size()];
+    for (int i = 0; i < rejections.size(); i++) {
+      Rejection r = rejections.get(i);
+      indexes[i] = r.index() < 0 ? null : r.index();
+      JsonObject identity = identityOf(r.raw());
+      sources[i] = identity.getString("source");
+      eventIds[i] = identity.getString("event_id");
+      txnIds[i] = identity.getString("txn_id");
+      reasons[i] = r.reason();
+      errors[i] = errorsJson(r.errors()).encode();
+      raws[i] = r.raw() == null ? null : hex.formatHex(r.raw());
+    }
+    Tuple insert = Tuple.of(receivedAt, write.via().name(), indexes, sources, eventIds, txnIds, reasons)
+        .addValue(errors).addValue(raws);
+    return pool.preparedQuery(Sql.INSERT_REJECTED).execute(insert).mapEmpty();
+  }
+
+  /** The identifying fields of a rejected item where they are readable strings, so rejections can be searched. */
+  private static JsonObject identityOf(byte[] raw) {
+    JsonObject identity = new JsonObject();
+    if (raw == null) {
+      return identity;
+    }
+    try {
+      var node = EventJson.MAPPER.readTree(raw);
+      for (String field : List.of("source", "event_id", "txn_id")) {
+        var value = node == null ? null : node.get(field);
+        if (value != null && value.isTextual() && value.asText().length() <= 128) {
+          identity.put(field, value.asText());
+        }
+      }
+    } catch (java.io.IOException notJson) {
+      // the reason recorded with the rejection already says the item is unreadable
+    }
+    return identity;
+  }
+
+  static JsonArray errorsJson(List<FieldError> errors) {
+    JsonArray array = new JsonArray();
+    errors.forEach(e -> array.add(new JsonObject().put("path", e.path()).put("message", e.message())));
+    return array;
+  }
+
+  // ---- results ---------------------------------------------------------------------------
+
+  private Future<ResultsStored> storeResults(ResultBatch batch) {
+    List<ReconciliationResult> results = batch.results();
+    if (results.isEmpty()) {
+      return Future.succeededFuture(new ResultsStored(List.of()));
+    }
+    Map<String, ReconciliationResult> byTxn = results.stream()
+        .collect(Collectors.toMap(ReconciliationResult::txnId, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+    if (byTxn.size() != results.size()) {
+      return Future.failedFuture(new IllegalArgumentException("a result batch must hold one result per transaction"));
+    }
+    Tuple upsert = Tuple.of(
+        column(results, ReconciliationResult::txnId),
+        column(results, r -> r.status().name()),
+        column(results, r -> String.join(",", r.sourcesSeen())),
+        column(results, r -> String.join(",", r.sourcesMissing())),
+        column(results, r -> discrepancyTypes(r.discrepancies())),
+        column(results, r -> DiscrepancyJson.toJson(r.discrepancies()).encode()))
+        .addValue(column(results, r -> r.referenceAmount() == null ? null : r.referenceAmount().toPlainString()))
+        .addValue(column(results, ReconciliationResult::currency))
+        .addValue(column(results, r -> r.firstSeenAt().toString()))
+        .addValue(results.stream().map(ReconciliationResult::stateRevision).toArray(Long[]::new));
+    return pool.preparedQuery(Sql.UPSERT_RESULTS).execute(upsert).map(rows -> {
+      List<StoredResult> changed = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        changed.add(new StoredResult(byTxn.get(row.getString("txn_id")), row.getInteger("version"), row.getString("previous_status")));
+      }
+      if (!changed.isEmpty()) {
+        vertx.eventBus().publish(Addresses.RESULTS_CHANGED, new ResultsStored(changed));
+      }
+      return new ResultsStored(changed);
+    });
+  }
+
+  private static String discrepancyTypes(List<Discrepancy> discrepancies) {
+    return discrepancies.stream().map(d -> d.type().name()).distinct().sorted().collect(Collectors.joining(","));
+  }
+
+  // ---- reads for the correlation cache ----------------------------------------------------
+
+  private Future<StoredEvents> loadEvents(List<String> txnIds) {
+    if (txnIds.isEmpty()) {
+      return Future.succeededFuture(new StoredEvents(Map.of(), Map.of(), Map.of()));
+    }
+    return pool.preparedQuery(Sql.SELECT_TRANSACTION_EVENTS)
+        .execute(Tuple.of(txnIds.toArray(String[]::new)))
+        .map(PersistenceVerticle::storedEvents);
+  }
+
+  private static StoredEvents storedEvents(RowSet<Row> rows) {
+    Map<String, List<TransactionEvent>> events = new TreeMap<>();
+    Map<String, List<Conflict>> conflicts = new TreeMap<>();
+    Map<String, Instant> first = new TreeMap<>();
+    for (Row row : rows) {
+      String txnId = row.getString("txn_id");
+      Instant received = row.getOffsetDateTime("received_at").toInstant();
+      first.merge(txnId, received, (a, b) -> a.isBefore(b) ? a : b);
+      if ("event".equals(row.getString("kind"))) {
+        events.computeIfAbsent(txnId, k -> new ArrayList<>()).add(EventJson.fromJson(row.getString("payload")));
+      } else {
+        JsonObject c = new JsonObject(row.getString("payload"));
+        conflicts.computeIfAbsent(txnId, k -> new ArrayList<>()).add(new Conflict(c.getString("source"), c.getString("event_id")));
+      }
+    }
+    return new StoredEvents(events, conflicts, first);
+  }
+
+  private Future<OpenTransactions> loadOpen(LoadOpenTransactions request) {
+    String after = request.afterTxnId() == null ? "" : request.afterTxnId();
+    return pool.preparedQuery(Sql.SELECT_OPEN_TRANSACTION_IDS)
+        .execute(Tuple.of(utc(request.since()), after, request.limit()))
+        .compose(rows -> {
+          List<String> ids = new ArrayList<>(rows.size());
+          rows.forEach(r -> ids.add(r.getString("txn_id")));
+          String last = ids.isEmpty() ? null : ids.get(ids.size() - 1);
+          return loadEvents(ids).map(page -> new OpenTransactions(page, last));
+        });
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private static <T> String[] column(List<T> items, Function<T, String> field) {
+    String[] values = new String[items.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = field.apply(items.get(i));
+    }
+    return values;
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}
