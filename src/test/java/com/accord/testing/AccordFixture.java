@@ -1,0 +1,210 @@
+package com.accord.testing;
+
+import com.accord.Accord;
+import com.accord.config.AccordConfig;
+import com.accord.domain.EventJson;
+import com.accord.domain.TransactionEvent;
+import com.accord.persistence.Database;
+import com.accord.persistence.PgPools;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * A running Accord for one test class, on real PostgreSQL and Redis, in a database and under a
+ * Redis key prefix of its own so runs never see each other's data. Blocking helpers: call them
+ * from the test thread, never from an event loop.
+ */
+public final class AccordFixture implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final AccordConfig config;
+  private final Pool pool;
+  private final Redis redis;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Accord accord;
+  private String baseUrl;
+
+  private AccordFixture(Vertx vertx, AccordConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.pool = PgPools.create(vertx, config.postgres(), "test");
+    this.redis = Redis.createClient(vertx, config.redis().uri());
+  }
+
+  /** Test defaults: a free port, a one-second window, fast sweeps; {@code overrides} are ACCORD_* variables. */
+  public static AccordFixture start(Vertx vertx, Map<String, String> overrides) {
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    Map<String, String> env = new HashMap<>(Infra.get().environment());
+    env.put("ACCORD_HTTP_PORT", "0");
+    env.put("ACCORD_POSTGRES_DATABASE", "accord_test_" + id);
+    env.put("ACCORD_REDIS_KEY_PREFIX", "accord-test-" + id + ":");
+    env.put("ACCORD_RULES_WINDOW", "PT1S");
+    env.put("ACCORD_CORRELATION_SWEEP_INTERVAL", "PT0.05S");
+    env.putAll(overrides);
+    AccordFixture fixture = new AccordFixture(vertx, AccordConfig.load(null, env));
+    fixture.startAccord();
+    return fixture;
+  }
+
+  public static AccordFixture start(Vertx vertx) {
+    return start(vertx, Map.of());
+  }
+
+  public AccordConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Starts Accord (again) on the same database and key prefix. */
+  public void startAccord() {
+    accord = Accord.start(vertx, config).await();
+    baseUrl = "http://127.0.0.1:" + accord.httpPort();
+  }
+
+  public void stopAccord() {
+    if (accord != null) {
+      accord.stop().await();
+      accord = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stopAccord();
+    deleteRedisKeys();
+    redis.close().await();
+    pool.close().await();
+    Database.drop(config.postgres());
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------
+
+  public record HttpResult(int status, Map<String, List<String>> headers, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public String header(String name) {
+      return headers.getOrDefault(name.toLowerCase(), List.of()).stream().findFirst().orElse(null);
+    }
+  }
+
+  public HttpResult post(List<TransactionEvent> events) {
+    return post("/api/v1/events", events.stream().map(EventJson::toJson).collect(Collectors.joining(",", "[", "]")), "application/json");
+  }
+
+  public HttpResult post(String path, String body, String contentType) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request.build());
+  }
+
+  public HttpResult get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  private HttpResult send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return new HttpResult(response.statusCode(), response.headers().map(), response.body());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Polls the transaction until {@code condition} holds; fails with the last answer seen after {@code timeout}. */
+  public JsonObject awaitTransaction(String txnId, Predicate<JsonObject> condition, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    HttpResult last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = get("/api/v1/transactions/" + txnId);
+      if (last.status() == 200 && condition.test(last.json())) {
+        return last.json();
+      }
+      sleep(50);
+    }
+    throw new AssertionError("transaction " + txnId + " did not reach the expected state within " + timeout
+        + "; last answer: " + (last == null ? "none" : last.status() + " " + last.body()));
+  }
+
+  public JsonObject awaitStatus(String txnId, String status) {
+    return awaitTransaction(txnId, t -> status.equals(t.getJsonObject("result").getString("status")), Duration.ofSeconds(20));
+  }
+
+  // ---- PostgreSQL and Redis ------------------------------------------------------------------------
+
+  public List<Row> sql(String query, Object... params) {
+    List<Row> rows = new ArrayList<>();
+    pool.preparedQuery(query).execute(Tuple.from(params)).await().forEach(rows::add);
+    return rows;
+  }
+
+  public long count(String query, Object... params) {
+    return sql(query, params).get(0).getLong(0);
+  }
+
+  public Response redis(Request request) {
+    return redis.send(request).await();
+  }
+
+  /** Deletes every key of this fixture's prefix: Redis losing Accord's state, as after a flush or restart. */
+  public int deleteRedisKeys() {
+    int deleted = 0;
+    String cursor = "0";
+    do {
+      Response scan = redis(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(config.redis().keyPrefix() + "*").arg("COUNT").arg(1000));
+      cursor = scan.get(0).toString();
+      List<String> keys = new ArrayList<>();
+      scan.get(1).forEach(k -> keys.add(k.toString()));
+      if (!keys.isEmpty()) {
+        Request del = Request.cmd(Command.DEL);
+        keys.forEach(del::arg);
+        deleted += redis(del).toInteger();
+      }
+    } while (!cursor.equals("0"));
+    return deleted;
+  }
+
+  public static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
