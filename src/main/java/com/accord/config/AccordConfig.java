@@ -92,6 +92,15 @@ public record AccordConfig(
     List<String> sources = tree.stringList("rules.sources");
     Set<String> expected = new LinkedHashSet<>(tree.stringList("rules.expectedSources"));
     Map<String, Map<String, CanonicalStatus>> vocabularies = vocabularies(tree.raw("rules.statusVocabularies"));
+    if (sources.isEmpty() || Set.copyOf(sources).size() != sources.size()) {
+      throw new ConfigException("rules.sources", "must name at least one source, each once, got " + sources);
+    }
+    for (String source : sources) {
+      // source names become parts of Redis fields and comma-separated columns
+      if (!source.matches("[a-z][a-z0-9_-]{0,31}")) {
+        throw new ConfigException("rules.sources", "'" + source + "' must be lower-case letters, digits, '_' or '-'");
+      }
+    }
     for (String source : expected) {
       if (!sources.contains(source)) {
         throw new ConfigException("rules.expectedSources", "'" + source + "' is not among rules.sources " + sources);
@@ -101,9 +110,6 @@ public record AccordConfig(
       if (!sources.contains(source)) {
         throw new ConfigException("rules.statusVocabularies", "'" + source + "' is not among rules.sources " + sources);
       }
-    }
-    if (sources.isEmpty() || Set.copyOf(sources).size() != sources.size()) {
-      throw new ConfigException("rules.sources", "must name at least one source, each once, got " + sources);
     }
     if (expected.isEmpty()) {
       throw new ConfigException("rules.expectedSources", "must name at least one source");
