@@ -22,7 +22,8 @@ public record AccordConfig(
     Postgres postgres,
     Redis redis,
     ReconciliationRules rules,
-    Correlation correlation) {
+    Correlation correlation,
+    Kafka kafka) {
 
   public record Http(String host, int port, int bodyLimitBytes, int eventsPerRequestMax, int pageLimitMax) {}
 
@@ -52,6 +53,42 @@ public record AccordConfig(
       int batchesInFlightMax,
       int batchesQueuedMax,
       int rebuildPageSize) {}
+
+  /** Kafka ingestion. An empty {@code bootstrapServers} means: start an embedded broker. */
+  public record Kafka(
+      boolean enabled,
+      String bootstrapServers,
+      String embeddedDataDir,
+      String groupId,
+      Map<String, String> topics,
+      Encoding encoding,
+      String schemaRegistryUrl,
+      String deadLetterTopic,
+      int partitions,
+      int pollRecordsMax,
+      Map<String, String> properties) {
+
+    public boolean embedded() {
+      return bootstrapServers.isBlank();
+    }
+
+    public Kafka withBootstrapServers(String servers) {
+      return new Kafka(enabled, servers, embeddedDataDir, groupId, topics, encoding, schemaRegistryUrl,
+          deadLetterTopic, partitions, pollRecordsMax, properties);
+    }
+  }
+
+  /** How Avro records are framed on the source topics. */
+  public enum Encoding {
+    /** Avro single-object encoding: 0xC3 0x01, the schema fingerprint, the datum; schemas bundled in the jar. */
+    SINGLE_OBJECT,
+    /** Confluent wire format: 0x00, a 4-byte schema id resolved through the schema registry, the datum. */
+    CONFLUENT
+  }
+
+  public AccordConfig withKafka(Kafka kafka) {
+    return new AccordConfig(http, postgres, redis, rules, correlation, kafka);
+  }
 
   /** Defaults, then {@code file} (may be null), then {@code ACCORD_*} variables of {@code environment}. */
   public static AccordConfig load(Path file, Map<String, String> environment) {
@@ -85,7 +122,49 @@ public record AccordConfig(
         tree.integer("correlation.batchesInFlightMax", 1, 1024),
         tree.integer("correlation.batchesQueuedMax", 0, 100_000),
         tree.integer("correlation.rebuildPageSize", 1, 100_000));
-    return new AccordConfig(http, postgres, redis, rules(tree), correlation);
+    ReconciliationRules rules = rules(tree);
+    return new AccordConfig(http, postgres, redis, rules, correlation, kafka(tree, rules));
+  }
+
+  private static Kafka kafka(ConfigTree tree, ReconciliationRules rules) {
+    Map<String, String> topics = tree.stringMap("kafka.topics");
+    if (topics.isEmpty()) {
+      throw new ConfigException("kafka.topics", "must map at least one topic to its source");
+    }
+    topics.forEach((topic, source) -> {
+      if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+        throw new ConfigException("kafka.topics", "'" + topic + "' is not a valid Kafka topic name");
+      }
+      if (!rules.knowsSource(source)) {
+        throw new ConfigException("kafka.topics." + topic, "'" + source + "' is not among rules.sources " + rules.sources());
+      }
+    });
+    String encodingName = tree.nonBlank("kafka.encoding");
+    Encoding encoding = switch (encodingName) {
+      case "single-object" -> Encoding.SINGLE_OBJECT;
+      case "confluent" -> Encoding.CONFLUENT;
+      default -> throw new ConfigException("kafka.encoding", "must be single-object or confluent, got '" + encodingName + "'");
+    };
+    String registry = tree.string("kafka.schemaRegistryUrl").trim();
+    if (encoding == Encoding.CONFLUENT && registry.isEmpty()) {
+      throw new ConfigException("kafka.schemaRegistryUrl", "is required with kafka.encoding confluent");
+    }
+    String deadLetter = tree.nonBlank("kafka.deadLetterTopic");
+    if (topics.containsKey(deadLetter)) {
+      throw new ConfigException("kafka.deadLetterTopic", "must not be one of the source topics");
+    }
+    return new Kafka(
+        tree.bool("kafka.enabled"),
+        tree.string("kafka.bootstrapServers").trim(),
+        tree.string("kafka.embeddedDataDir").trim(),
+        tree.nonBlank("kafka.groupId"),
+        topics,
+        encoding,
+        registry,
+        deadLetter,
+        tree.integer("kafka.partitions", 1, 1000),
+        tree.integer("kafka.pollRecordsMax", 1, 100_000),
+        tree.stringMap("kafka.properties"));
   }
 
   private static ReconciliationRules rules(ConfigTree tree) {

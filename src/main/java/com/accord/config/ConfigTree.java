@@ -91,7 +91,7 @@ final class ConfigTree {
 
   /** Maps whose keys are data (source names), not settings: replaced whole, never merged key by key. */
   private static boolean isFreeFormMap(String key) {
-    return key.equals("rules.statusVocabularies");
+    return key.equals("rules.statusVocabularies") || key.equals("kafka.topics") || key.equals("kafka.properties");
   }
 
   private static void applyEnvironment(ObjectNode node, String prefix, ObjectNode root, Map<String, String> env) {
@@ -221,6 +221,22 @@ final class ConfigTree {
         throw new ConfigException(key, "must hold non-empty names, got " + item);
       }
       values.add(item.asText().trim());
+    });
+    return values;
+  }
+
+  /** A flat map of names to text values. */
+  Map<String, String> stringMap(String key) {
+    JsonNode node = node(key);
+    if (!node.isObject()) {
+      throw new ConfigException(key, "must be a mapping of names to values");
+    }
+    Map<String, String> values = new java.util.LinkedHashMap<>();
+    node.fields().forEachRemaining(entry -> {
+      if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
+        throw new ConfigException(key + "." + entry.getKey(), "must be a single value");
+      }
+      values.put(entry.getKey(), entry.getValue().asText());
     });
     return values;
   }
