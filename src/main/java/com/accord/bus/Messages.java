@@ -20,7 +20,14 @@ public final class Messages {
   public enum Disposition { ACCEPTED, DUPLICATE, CONFLICT, REJECTED }
 
   /** An item that failed validation, kept with its errors (and raw bytes where there are some). */
-  public record Rejection(int index, String reason, List<FieldError> errors, byte[] raw) {}
+  public record Rejection(int index, String reason, List<FieldError> errors, byte[] raw, KafkaOrigin origin) {
+    public Rejection(int index, String reason, List<FieldError> errors, byte[] raw) {
+      this(index, reason, errors, raw, null);
+    }
+  }
+
+  /** Where a Kafka record was read from. */
+  public record KafkaOrigin(String topic, int partition, long offset) {}
 
   /** A valid event with its position in the submitted batch. */
   public record Submitted(int index, TransactionEvent event) {}

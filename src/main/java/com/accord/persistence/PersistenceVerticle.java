@@ -172,6 +172,9 @@ public final class PersistenceVerticle extends VerticleBase {
     String[] reasons = new String[rejections.size()];
     String[] errors = new String[rejections.size()];
     String[] raws = new String[rejections.size()];
+    String[] topics = new String[rejections.size()];
+    Integer[] partitions = new Integer[rejections.size()];
+    Long[] offsets = new Long[rejections.size()];
     for (int i = 0; i < rejections.size(); i++) {
       Rejection r = rejections.get(i);
       indexes[i] = r.index() < 0 ? null : r.index();
@@ -182,9 +185,14 @@ public final class PersistenceVerticle extends VerticleBase {
       reasons[i] = r.reason();
       errors[i] = errorsJson(r.errors()).encode();
       raws[i] = r.raw() == null ? null : hex.formatHex(r.raw());
+      if (r.origin() != null) {
+        topics[i] = r.origin().topic();
+        partitions[i] = r.origin().partition();
+        offsets[i] = r.origin().offset();
+      }
     }
     Tuple insert = Tuple.of(receivedAt, write.via().name(), indexes, sources, eventIds, txnIds, reasons)
-        .addValue(errors).addValue(raws);
+        .addValue(errors).addValue(raws).addValue(topics).addValue(partitions).addValue(offsets);
     return pool.preparedQuery(Sql.INSERT_REJECTED).execute(insert).mapEmpty();
   }
 

@@ -37,12 +37,18 @@ public final class Sql {
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(source, event_id, txn_id, payload)
       ON CONFLICT ON CONSTRAINT event_conflicts_identity DO NOTHING""";
 
-  /** $1 received_at; $2 via; $3 item index (int[]); $4..$6 source, event_id, txn_id; $7 reason; $8 errors (json); $9 raw (hex). */
+  /**
+   * $1 received_at; $2 via; $3 item index (int[]); $4..$6 source, event_id, txn_id; $7 reason;
+   * $8 errors (json); $9 raw (hex); $10 topic; $11 partition (int[]); $12 offset (bigint[]).
+   */
   public static final String INSERT_REJECTED = """
-      INSERT INTO rejected_events (received_at, via, item_index, source, event_id, txn_id, reason, errors, raw)
-      SELECT $1, $2, item_index, source, event_id, txn_id, reason, errors::jsonb, decode(raw, 'hex')
-      FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-        AS t(item_index, source, event_id, txn_id, reason, errors, raw)""";
+      INSERT INTO rejected_events (received_at, via, item_index, source, event_id, txn_id, reason, errors, raw,
+                                   topic, partition_id, kafka_offset)
+      SELECT $1, $2, item_index, source, event_id, txn_id, reason, errors::jsonb, decode(raw, 'hex'),
+             topic, partition_id, kafka_offset
+      FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                  $10::text[], $11::int[], $12::bigint[])
+        AS t(item_index, source, event_id, txn_id, reason, errors, raw, topic, partition_id, kafka_offset)""";
 
   /**
    * Upserts results and, for those whose verdict changed, replaces their discrepancy rows and

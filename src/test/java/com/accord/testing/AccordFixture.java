@@ -60,6 +60,7 @@ public final class AccordFixture implements AutoCloseable {
     env.put("ACCORD_REDIS_KEY_PREFIX", "accord-test-" + id + ":");
     env.put("ACCORD_RULES_WINDOW", "PT1S");
     env.put("ACCORD_CORRELATION_SWEEP_INTERVAL", "PT0.05S");
+    env.put("ACCORD_KAFKA_ENABLED", "false");
     env.putAll(overrides);
     AccordFixture fixture = new AccordFixture(vertx, AccordConfig.load(null, env));
     fixture.startAccord();

@@ -1,0 +1,239 @@
+package com.accord.kafka;
+
+import com.accord.bus.Addresses;
+import com.accord.bus.LocalCodec;
+import com.accord.bus.Messages.IngestBatch;
+import com.accord.bus.Messages.IngestReceipt;
+import com.accord.bus.Messages.KafkaOrigin;
+import com.accord.bus.Messages.Rejection;
+import com.accord.bus.Messages.Submitted;
+import com.accord.bus.Messages.Via;
+import com.accord.config.AccordConfig;
+import com.accord.domain.EventParser;
+import com.accord.domain.FieldError;
+import com.accord.domain.ParsedItem;
+import com.accord.domain.ReconciliationRules;
+import com.accord.avro.TransactionEventRecord;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the source topics in one consumer group, so instances split the partitions. One poll
+ * is one ingestion batch; the next poll waits until the batch is written ahead and correlated,
+ * which is the back-pressure: nothing queues beyond one poll. Offsets are committed only after
+ * the batch is stored (at-least-once delivery; the idempotent write-ahead makes the effect
+ * exactly-once). A record that cannot be decoded or validated becomes a rejected event with its
+ * reason and raw bytes, and goes to the dead-letter topic; its neighbours go on.
+ */
+public final class KafkaIngestionVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaIngestionVerticle.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
+  private static final Duration RETRY_DELAY_MAX = Duration.ofSeconds(10);
+
+  private final AccordConfig.Kafka config;
+  private final EventParser parser;
+  private KafkaConsumer<String, byte[]> consumer;
+  private KafkaProducer<String, byte[]> deadLetters;
+  private volatile boolean stopping;
+  private Future<Void> loop = Future.succeededFuture();
+
+  public KafkaIngestionVerticle(AccordConfig.Kafka config, ReconciliationRules rules) {
+    this.config = config;
+    this.parser = new EventParser(rules, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalCodec.registerAll(vertx.eventBus());
+    return ensureTopics().compose(v -> {
+      consumer = KafkaConsumer.create(vertx, consumerConfig());
+      deadLetters = KafkaProducer.create(vertx, producerConfig());
+      return consumer.subscribe(config.topics().keySet());
+    }).onSuccess(v -> {
+      log.atInfo().addKeyValue("topics", config.topics().keySet()).addKeyValue("group", config.groupId())
+          .addKeyValue("bootstrap", config.bootstrapServers()).log("consuming source topics");
+      loop = pollLoop();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    // let the batch in hand finish and commit, then leave the group cleanly
+    return loop.eventually(() -> consumer == null ? Future.succeededFuture() : consumer.close())
+        .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close());
+  }
+
+  private Future<Void> ensureTopics() {
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, clientConfig());
+    return admin.listTopics().compose(existing -> {
+      List<NewTopic> missing = new ArrayList<>();
+      Set<String> wanted = new HashSet<>(config.topics().keySet());
+      wanted.add(config.deadLetterTopic());
+      for (String topic : wanted) {
+        if (!existing.contains(topic)) {
+          missing.add(new NewTopic(topic, config.partitions(), (short) (config.embedded() ? 1 : -1)));
+        }
+      }
+      return missing.isEmpty() ? Future.<Void>succeededFuture() : admin.createTopics(missing).recover(e ->
+          // another instance created them first
+          String.valueOf(e.getMessage()).contains("already exists") ? Future.succeededFuture() : Future.failedFuture(e));
+    }).eventually(admin::close);
+  }
+
+  // ---- the loop: poll, ingest, dead-letter, commit ------------------------------------------------
+
+  private Future<Void> pollLoop() {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    return consumer.poll(POLL_TIMEOUT)
+        .compose(records -> records.isEmpty() ? Future.<Void>succeededFuture() : handle(records))
+        .recover(e -> {
+          log.atError().setCause(e).log("Kafka batch failed; the consumer goes on after a pause");
+          return vertx.timer(1000).mapEmpty();
+        })
+        .compose(v -> pollLoop());
+  }
+
+  private Future<Void> handle(KafkaConsumerRecords<String, byte[]> records) {
+    Instant receivedAt = Instant.now();
+    List<Submitted> events = new ArrayList<>(records.size());
+    List<Rejection> rejections = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
+      offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, null),
+          (a, b) -> a.getOffset() >= b.getOffset() ? a : b);
+      ParsedItem parsed = parse(i, record);
+      if (parsed instanceof ParsedItem.Valid valid) {
+        events.add(new Submitted(i, valid.event()));
+      } else if (parsed instanceof ParsedItem.Invalid invalid) {
+        rejections.add(new Rejection(i, reason(invalid.errors()), invalid.errors(), record.value(),
+            new KafkaOrigin(record.topic(), record.partition(), record.offset())));
+      }
+    }
+    IngestBatch batch = new IngestBatch(Via.KAFKA, receivedAt, events, rejections);
+    return ingest(batch, 0)
+        .compose(receipt -> deadLetter(records, rejections))
+        .compose(v -> consumer.commit(offsets))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          if (String.valueOf(e.getMessage()).contains("rebalance") || e.getClass().getSimpleName().contains("CommitFailed")) {
+            // the partitions moved to another member, which will re-read this batch: harmless, it is idempotent
+            log.atWarn().log("offsets not committed after a rebalance; the new owner re-reads the batch");
+            return Future.succeededFuture();
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  /** Decodes and validates one record; the paths of its errors are relative to the record ({@code $.amount}). */
+  private ParsedItem parse(int index, KafkaConsumerRecord<String, byte[]> record) {
+    String source = config.topics().get(record.topic());
+    TransactionEventRecord avro;
+    try {
+      avro = AvroEvents.decode(record.value());
+    } catch (IOException | RuntimeException e) {
+      return new ParsedItem.Invalid(index, List.of(new FieldError("$", "not an Avro TransactionEvent of a known schema version: " + e.getMessage())));
+    }
+    ParsedItem parsed = parser.parseItem(AvroEvents.toJsonShape(avro), index);
+    if (parsed instanceof ParsedItem.Invalid invalid) {
+      return new ParsedItem.Invalid(index, invalid.errors().stream()
+          .map(err -> new FieldError(err.path().replaceFirst("^\\$\\[\\d+]", "\\$"), err.message())).toList());
+    }
+    ParsedItem.Valid valid = (ParsedItem.Valid) parsed;
+    if (!valid.event().source().equals(source)) {
+      return new ParsedItem.Invalid(index, List.of(new FieldError("$.source", "'" + valid.event().source()
+          + "' does not match topic " + record.topic() + ", which carries source '" + source + "'")));
+    }
+    return valid;
+  }
+
+  private static String reason(List<FieldError> errors) {
+    FieldError first = errors.get(0);
+    return first.path() + ": " + first.message() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
+  }
+
+  /** Retries until stored: an unacknowledged batch is never skipped, and the consumer polls nothing meanwhile. */
+  private Future<IngestReceipt> ingest(IngestBatch batch, int attempt) {
+    return vertx.eventBus().<IngestReceipt>request(Addresses.INGEST, batch, new DeliveryOptions().setSendTimeout(60_000))
+        .map(reply -> reply.body())
+        .recover(e -> {
+          if (stopping) {
+            return Future.failedFuture(e);
+          }
+          long delay = Math.min(RETRY_DELAY_MAX.toMillis(), 100L << Math.min(attempt, 7));
+          log.atWarn().addKeyValue("attempt", attempt + 1).addKeyValue("retry_in_ms", delay)
+              .addKeyValue("records", batch.events().size() + batch.rejections().size())
+              .log("Kafka batch not stored yet: " + e.getMessage());
+          return vertx.timer(delay).compose(t -> ingest(batch, attempt + 1));
+        });
+  }
+
+  private Future<Void> deadLetter(KafkaConsumerRecords<String, byte[]> records, List<Rejection> rejections) {
+    List<Future<?>> sent = new ArrayList<>(rejections.size());
+    for (Rejection rejection : rejections) {
+      KafkaConsumerRecord<String, byte[]> record = records.recordAt(rejection.index());
+      KafkaProducerRecord<String, byte[]> dead = KafkaProducerRecord.create(config.deadLetterTopic(), record.key(), record.value());
+      dead.addHeader("accord.reason", rejection.reason());
+      dead.addHeader("accord.topic", record.topic());
+      dead.addHeader("accord.partition", Integer.toString(record.partition()));
+      dead.addHeader("accord.offset", Long.toString(record.offset()));
+      sent.add(deadLetters.send(dead));
+    }
+    return Future.all(sent).mapEmpty();
+  }
+
+  // ---- client configuration ------------------------------------------------------------------------
+
+  private Map<String, String> clientConfig() {
+    Map<String, String> properties = new HashMap<>(config.properties());
+    properties.put("bootstrap.servers", config.bootstrapServers());
+    return properties;
+  }
+
+  private Map<String, String> consumerConfig() {
+    Map<String, String> properties = clientConfig();
+    properties.put("group.id", config.groupId());
+    properties.put("enable.auto.commit", "false");
+    properties.put("auto.offset.reset", "earliest");
+    properties.put("max.poll.records", Integer.toString(config.pollRecordsMax()));
+    properties.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    properties.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    properties.putIfAbsent("fetch.min.bytes", "1");
+    properties.putIfAbsent("client.id", "accord-ingestion-" + deploymentID());
+    return properties;
+  }
+
+  private Map<String, String> producerConfig() {
+    Map<String, String> properties = clientConfig();
+    properties.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    properties.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    properties.put("acks", "all");
+    properties.put("enable.idempotence", "true");
+    return properties;
+  }
+}
