@@ -79,9 +79,14 @@ end
 Claims up to ARGV[2] transactions of one shard whose deadline is at or before ARGV[1] (ms) by
 moving their score ARGV[3] ms ahead: if the claiming instance dies before it has persisted the
 results, the claim lapses and any instance closes them again.
-KEYS[1] the shard's deadlines sorted set. Returns the claimed txn ids.
+KEYS[1] the shard's deadlines sorted set, KEYS[2] (optional, so callers passing one key keep
+working) its alive marker: without it the deadlines are gone with the rest of the state, and the
+caller must rebuild rather than find nothing due. Returns the claimed txn ids.
 ]]
 local function claim_due(keys, args)
+  if #keys >= 2 and redis.call('EXISTS', keys[2]) == 0 then
+    return redis.error_reply('ACCORD_STATE_LOST correlation state of this shard is gone')
+  end
   local now, limit, lease = tonumber(args[1]), tonumber(args[2]), tonumber(args[3])
   local due = redis.call('ZRANGEBYSCORE', keys[1], '-inf', now, 'LIMIT', 0, limit)
   for _, txn_id in ipairs(due) do

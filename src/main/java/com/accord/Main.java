@@ -1,14 +1,14 @@
 package com.accord;
 
+import com.accord.cli.Options;
+import com.accord.cli.SimulateCommand;
+import com.accord.cli.VerifyCommand;
 import com.accord.config.AccordConfig;
 import com.accord.config.ConfigException;
 import com.accord.demo.Demo;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * The one entry point of the runnable jar.
  *
  * <pre>
- *   java -jar accord.jar [serve] [--config FILE]       run Accord until stopped
- *   java -jar accord.jar demo [--transactions N] [--keep-running] [--config FILE]
+ *   java -jar accord.jar [serve] [--config FILE]          run Accord until stopped
+ *   java -jar accord.jar demo [--scenario S] [--via kafka|http] [--transactions N] [--keep-running]
+ *   java -jar accord.jar simulate --scenario S [--target kafka|http] [--bootstrap H:P] [--api URL] [--truth FILE]
+ *   java -jar accord.jar verify --truth FILE [--api URL] [--timeout PT2M]
  * </pre>
  */
 public final class Main {
@@ -29,18 +31,18 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     List<String> arguments = new ArrayList<>(List.of(args));
     String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "serve" : arguments.remove(0);
-    Map<String, String> options = options(arguments);
-    Path configFile = options.containsKey("config") ? Path.of(options.get("config"))
-        : System.getenv("ACCORD_CONFIG") != null ? Path.of(System.getenv("ACCORD_CONFIG")) : null;
     int exit;
     try {
+      Options options = Options.parse(arguments);
       exit = switch (command) {
-        case "serve" -> serve(AccordConfig.load(configFile, System.getenv()));
-        case "demo" -> Demo.run(configFile, options);
+        case "serve" -> serve(AccordConfig.load(options.configFile(), System.getenv()));
+        case "demo" -> Demo.run(options);
+        case "simulate" -> SimulateCommand.run(options, System.out);
+        case "verify" -> VerifyCommand.run(options, System.out);
         default -> usage("unknown command '" + command + "'");
       };
-    } catch (ConfigException e) {
-      log.atError().log("Accord cannot start: " + e.getMessage());
+    } catch (ConfigException | IllegalArgumentException e) {
+      log.atError().log("Accord cannot run: " + e.getMessage());
       exit = 2;
     }
     System.exit(exit);
@@ -64,23 +66,8 @@ public final class Main {
     return 0;
   }
 
-  static Map<String, String> options(List<String> arguments) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < arguments.size(); i++) {
-      String arg = arguments.get(i);
-      if (!arg.startsWith("--")) {
-        throw new ConfigException("arguments", "unexpected argument '" + arg + "'");
-      }
-      String name = arg.substring(2);
-      boolean hasValue = i + 1 < arguments.size() && !arguments.get(i + 1).startsWith("--");
-      options.put(name, hasValue ? arguments.get(++i) : "true");
-    }
-    return options;
-  }
-
   private static int usage(String problem) {
-    log.atError().log(problem + "; usage: java -jar accord.jar [serve|demo] [--config FILE] "
-        + "[--transactions N] [--keep-running]");
+    log.atError().log(problem + "; usage: java -jar accord.jar [serve|demo|simulate|verify] [--config FILE] ...");
     return 2;
   }
 }

@@ -30,8 +30,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -39,14 +37,10 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +54,7 @@ public final class ApiVerticle extends VerticleBase {
   static final String REQUEST_ID = "accord.request-id";
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
   private static final String JSON = "application/json";
+  private static final int MAX_TXN_ID_LENGTH = 128;
 
   private final AccordConfig config;
   private EventParser parser;
@@ -110,8 +105,11 @@ public final class ApiVerticle extends VerticleBase {
     // Items are validated one by one by EventParser: a bad item must not fail its batch, and
     // amounts must never pass through the router's binary-float JSON numbers.
     builder.getRoute("ingestEvents").setDoValidation(false).addHandler(this::ingestEvents);
-    builder.getRoute("getTransaction").addHandler(this::getTransaction);
-    builder.getRoute("listResults").addHandler(this::listResults);
+    // The 5.0 contract validator decodes query and path values a second time ('+' becomes a
+    // space, '%' fails) and reads string values that look like JSON as JSON ("75.00" is then no
+    // string, nor is a txn id "2024.001"), so these routes check their parameters themselves.
+    builder.getRoute("getTransaction").setDoValidation(false).addHandler(this::getTransaction);
+    builder.getRoute("listResults").setDoValidation(false).addHandler(this::listResults);
     builder.getRoute("getStats").addHandler(ctx -> reply(ctx, queries.stats()));
     builder.getRoute("healthLive").addHandler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     builder.getRoute("healthReady").addHandler(this::ready);
@@ -202,7 +200,11 @@ public final class ApiVerticle extends VerticleBase {
   // ---- reads -----------------------------------------------------------------------------------
 
   private void getTransaction(RoutingContext ctx) {
-    String txnId = validated(ctx).getPathParameters().get("txnId").getString();
+    String txnId = ctx.pathParam("txnId");
+    if (txnId == null || txnId.isEmpty() || txnId.length() > MAX_TXN_ID_LENGTH) {
+      Problems.send(ctx, 400, "Invalid path parameter", "txnId must be 1 to " + MAX_TXN_ID_LENGTH + " characters");
+      return;
+    }
     queries.transaction(txnId)
         .onSuccess(detail -> {
           if (detail == null) {
@@ -215,53 +217,14 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void listResults(RoutingContext ctx) {
-    Map<String, RequestParameter> query = validated(ctx).getQuery();
     ResultFilter filter;
     try {
-      filter = new ResultFilter(
-          strings(query.get("status")),
-          strings(query.get("discrepancyType")),
-          string(query.get("source")),
-          instant(query.get("from"), "from"),
-          instant(query.get("to"), "to"),
-          decimal(query.get("minAmount")),
-          decimal(query.get("maxAmount")),
-          query.get("cursor") == null || query.get("cursor").isNull() ? null : Cursor.decode(query.get("cursor").getString()),
-          query.get("limit") == null || query.get("limit").isNull() ? 100 : query.get("limit").getInteger());
+      filter = ResultFilter.from(ctx.queryParams(), config.http().pageLimitMax());
     } catch (IllegalArgumentException e) {
       Problems.send(ctx, 400, "Invalid query parameter", e.getMessage());
       return;
     }
-    if (filter.limit() > config.http().pageLimitMax()) {
-      Problems.send(ctx, 400, "Invalid query parameter", "limit must be at most " + config.http().pageLimitMax());
-      return;
-    }
     reply(ctx, queries.list(filter));
-  }
-
-  private static List<String> strings(RequestParameter parameter) {
-    return parameter == null || parameter.isNull() ? List.of() : ResultQueries.strings(parameter.getJsonArray());
-  }
-
-  private static String string(RequestParameter parameter) {
-    return parameter == null || parameter.isNull() ? null : parameter.getString();
-  }
-
-  private static Instant instant(RequestParameter parameter, String name) {
-    String text = string(parameter);
-    if (text == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be an RFC 3339 timestamp with offset, got '" + text + "'");
-    }
-  }
-
-  private static BigDecimal decimal(RequestParameter parameter) {
-    String text = string(parameter);
-    return text == null ? null : new BigDecimal(text); // the contract's pattern admits only plain decimals
   }
 
   private void ready(RoutingContext ctx) {
@@ -278,10 +241,6 @@ public final class ApiVerticle extends VerticleBase {
 
   // ---- plumbing --------------------------------------------------------------------------------
 
-  private static ValidatedRequest validated(RoutingContext ctx) {
-    return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
-  }
-
   private static void reply(RoutingContext ctx, Future<JsonObject> body) {
     body.onSuccess(json -> json(ctx, 200, json)).onFailure(ctx::fail);
   }
@@ -290,9 +249,20 @@ public final class ApiVerticle extends VerticleBase {
     ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
   }
 
+  /** The router reports a contract violation as an HttpException(400) caused by the ValidatorException. */
+  private static ValidatorException validatorException(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ValidatorException invalid) {
+        return invalid;
+      }
+    }
+    return null;
+  }
+
   private void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof ValidatorException invalid) {
+    ValidatorException invalid = validatorException(failure);
+    if (invalid != null) {
       Problems.send(ctx, 400, "Request does not match the API contract", invalid.getMessage());
     } else if (ctx.statusCode() == 413) {
       Problems.send(ctx, 413, "Payload Too Large", "request bodies are limited to " + config.http().bodyLimitBytes() + " bytes");

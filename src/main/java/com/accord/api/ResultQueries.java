@@ -194,12 +194,4 @@ final class ResultQueries {
   Future<Void> ping() {
     return pool.query("SELECT 1").execute().mapEmpty();
   }
-
-  static List<String> strings(JsonArray array) {
-    List<String> values = new ArrayList<>();
-    if (array != null) {
-      array.forEach(v -> values.add(String.valueOf(v)));
-    }
-    return values;
-  }
 }

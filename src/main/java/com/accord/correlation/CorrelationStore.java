@@ -111,11 +111,14 @@ final class CorrelationStore {
     });
   }
 
-  /** Claims transactions whose window has closed, across all shards, for {@code lease}. */
+  /**
+   * Claims transactions whose window has closed, across all shards, for {@code lease}; fails with
+   * {@link #STATE_LOST} when a shard's state (and so its deadlines) has vanished.
+   */
   Future<List<String>> claimDue(Instant now, int limitPerShard, Duration lease) {
     List<Request> requests = new ArrayList<>(shards);
     for (int shard = 0; shard < shards; shard++) {
-      requests.add(Request.cmd(Command.FCALL).arg("accord_claim_due").arg(1).arg(deadlinesKey(shard))
+      requests.add(Request.cmd(Command.FCALL).arg("accord_claim_due").arg(2).arg(deadlinesKey(shard)).arg(aliveKey(shard))
           .arg(now.toEpochMilli()).arg(limitPerShard).arg(lease.toMillis()));
     }
     return withFunctions(() -> redis.batch(requests)).map(responses -> {

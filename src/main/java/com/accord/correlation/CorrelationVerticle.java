@@ -226,6 +226,15 @@ public final class CorrelationVerticle extends VerticleBase {
     sweeping = true;
     Duration lease = leaseFor(config.correlation().sweepInterval());
     store.claimDue(Instant.now(), config.correlation().sweepBatchMax(), lease)
+        .recover(e -> {
+          // Deadlines vanish with the rest of the state; without a rebuild, open transactions
+          // would never close while no event for them arrives.
+          if (!String.valueOf(e.getMessage()).contains(CorrelationStore.STATE_LOST)) {
+            return Future.failedFuture(e);
+          }
+          log.atWarn().log("correlation state in Redis is gone; rebuilding it from PostgreSQL");
+          return rebuildOnce("state lost").map(v -> List.<String>of());
+        })
         .compose(due -> {
           if (due.isEmpty()) {
             return Future.<Void>succeededFuture();

@@ -1,230 +1,102 @@
 package com.accord.demo;
 
 import com.accord.Accord;
+import com.accord.cli.Options;
+import com.accord.cli.SimulateCommand;
 import com.accord.config.AccordConfig;
-import com.accord.domain.DiscrepancyType;
-import com.accord.domain.EventJson;
-import com.accord.domain.ResultStatus;
-import com.accord.domain.TransactionEvent;
+import com.accord.config.ConfigException;
 import com.accord.persistence.Database;
-import com.accord.simulation.GeneratedTransaction;
-import com.accord.simulation.TrafficGenerator;
+import com.accord.simulation.EventSink;
+import com.accord.simulation.GroundTruth;
+import com.accord.simulation.HttpSink;
+import com.accord.simulation.KafkaSink;
+import com.accord.simulation.Scenario;
+import com.accord.simulation.Simulator;
+import com.accord.simulation.Verifier;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.stream.Collectors;
 
 /**
- * The main job of the README: start Accord on a database of its own, push generated three-source
- * traffic with injected mismatches through the HTTP API, wait for every transaction to settle,
- * and print what Accord found next to what was injected.
+ * The main job of the README: start Accord on a database of its own with its own Kafka broker,
+ * drive the {@code seed} scenario's three-source traffic through Kafka (or HTTP with
+ * {@code --via http}), and end with the verify report against the injected ground truth.
  */
 public final class Demo {
 
   private static final PrintStream out = System.out;
-  private static final int EVENTS_PER_REQUEST = 500;
-  private static final int REQUESTS_IN_FLIGHT = 4;
 
   private Demo() {}
 
-  public static int run(Path configFile, Map<String, String> options) throws Exception {
-    int count = Integer.parseInt(options.getOrDefault("transactions", "3000"));
-    long seed = Long.parseLong(options.getOrDefault("seed", "20261127"));
-    boolean keepRunning = options.containsKey("keep-running");
+  public static int run(Options options) throws Exception {
+    Scenario scenario = SimulateCommand.scenario(options);
+    String via = options.get("via", "kafka");
+    if (!via.equals("kafka") && !via.equals("http")) {
+      throw new ConfigException("--via", "must be kafka or http, got '" + via + "'");
+    }
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putIfAbsent("ACCORD_POSTGRES_DATABASE", "accord_demo");
     env.putIfAbsent("ACCORD_REDIS_KEY_PREFIX", "accord-demo:");
-    env.putIfAbsent("ACCORD_RULES_WINDOW", "PT5S");
-    AccordConfig config = AccordConfig.load(configFile, env);
+    env.putIfAbsent("ACCORD_RULES_WINDOW", "PT3S");
+    env.putIfAbsent("ACCORD_KAFKA_ENABLED", Boolean.toString(via.equals("kafka")));
+    AccordConfig configured = AccordConfig.load(options.configFile(), env);
 
-    out.printf("Accord demo: %d transactions, seed %d, database %s, Redis prefix %s%n",
-        count, seed, config.postgres().database(), config.redis().keyPrefix());
-    Database.drop(config.postgres());
+    out.printf("Accord demo: scenario %s (%,d transactions, seed %d) through %s; database %s, Redis prefix %s%n",
+        scenario.name(), scenario.transactions(), scenario.seed(), via, configured.postgres().database(),
+        configured.redis().keyPrefix());
+    Database.drop(configured.postgres());
     Vertx vertx = Vertx.vertx();
-    clearRedis(vertx, config.redis());
-    Accord accord = Accord.start(vertx, config).await();
-    String base = "http://" + config.http().host() + ":" + accord.httpPort();
-    out.printf("Accord is up at %s%n", base);
+    clearRedis(vertx, configured.redis());
+    if (via.equals("kafka") && configured.kafka().embedded()) {
+      out.println("starting a single-node Kafka broker (KRaft) of Accord's own …");
+    }
+    Accord accord = Accord.start(vertx, configured).await();
+    AccordConfig config = accord.config();
+    String api = "http://" + config.http().host() + ":" + accord.httpPort();
+    out.printf("Accord is up: API at %s%s%n", api,
+        via.equals("kafka") ? ", Kafka at " + config.kafka().bootstrapServers() : "");
 
-    List<GeneratedTransaction> traffic = new TrafficGenerator(seed, TrafficGenerator.seedMix(), Instant.now()).generate(count);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    Instant sendStart = Instant.now();
-    int events = send(http, base, traffic, seed);
-    Duration sending = Duration.between(sendStart, Instant.now());
-    out.printf("sent %d events in %d ms: %.0f events/s stored and correlated (each HTTP 202 waits for both)%n",
-        events, sending.toMillis(), events * 1000.0 / Math.max(1, sending.toMillis()));
-
-    Duration settling = awaitSettled(http, base, count, config.rules().window().plusSeconds(30));
-    out.printf("all %d transactions settled %d ms after the first event (window %s for MISSING)%n",
-        count, Duration.between(sendStart, Instant.now()).toMillis(), config.rules().window());
-
-    Map<String, JsonObject> results = fetchAllResults(http, base);
-    int disagreements = report(traffic, results);
-    out.println();
-    out.println("Try the API while it runs (add --keep-running):");
-    out.printf("  curl -s %s/api/v1/stats%n", base);
-    out.printf("  curl -s '%s/api/v1/results?status=MISMATCHED&discrepancyType=AMOUNT&limit=5'%n", base);
-    out.printf("  curl -s %s/api/v1/transactions/%s%n", base, firstWith(traffic, results, "MISMATCHED"));
-    if (keepRunning) {
+    int exit;
+    try (EventSink sink = via.equals("kafka")
+        ? new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), config.kafka().properties())
+        : new HttpSink(api)) {
+      Simulator.Run run = new Simulator(scenario, SimulateCommand.defaultPrefix(scenario), out).run(sink);
+      Path truthFile = Files.createTempFile("accord-demo-" + scenario.name() + "-", ".truth.jsonl");
+      run.truth().write(truthFile);
+      out.printf("sent %,d events in %.1f s (%,.0f events/s); ground truth written to %s%n",
+          run.events(), run.elapsed().toMillis() / 1000.0, run.eventsPerSecond(), truthFile);
+      out.printf("injected: %s%n", Verifier.defectCounts(run.truth()));
+      Verifier.Report report = new Verifier(api).verify(run.truth(), config.rules().window().plusMinutes(2));
+      report.print(out);
+      exit = report.passed() ? 0 : 1;
+      printTryIt(api, run.truth(), report);
+    }
+    if (options.has("keep-running")) {
       out.println("Accord keeps running (Ctrl-C stops it).");
       Thread.currentThread().join();
     }
     accord.stop().eventually(vertx::close).await();
-    return disagreements == 0 && settling != null ? 0 : 1;
+    return exit;
   }
 
-  /** Posts every event, shuffled across transactions and sources, then the late re-sends. */
-  private static int send(HttpClient http, String base, List<GeneratedTransaction> traffic, long seed) throws Exception {
-    List<TransactionEvent> first = new ArrayList<>();
-    List<TransactionEvent> late = new ArrayList<>();
-    traffic.forEach(t -> {
-      first.addAll(t.events());
-      late.addAll(t.lateEvents());
-    });
-    Collections.shuffle(first, new Random(seed));
-    postAll(http, base, first);
-    postAll(http, base, late);
-    return first.size() + late.size();
-  }
-
-  private static void postAll(HttpClient http, String base, List<TransactionEvent> events) throws Exception {
-    Semaphore inFlight = new Semaphore(REQUESTS_IN_FLIGHT);
-    List<CompletableFuture<?>> pending = new ArrayList<>();
-    for (int from = 0; from < events.size(); from += EVENTS_PER_REQUEST) {
-      List<TransactionEvent> chunk = events.subList(from, Math.min(events.size(), from + EVENTS_PER_REQUEST));
-      String body = chunk.stream().map(EventJson::toJson).collect(Collectors.joining(",", "[", "]"));
-      HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/events"))
-          .header("Content-Type", "application/json")
-          .timeout(Duration.ofSeconds(60))
-          .POST(HttpRequest.BodyPublishers.ofString(body))
-          .build();
-      inFlight.acquire();
-      pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-          .thenAccept(response -> {
-            if (response.statusCode() != 202) {
-              throw new IllegalStateException("POST /api/v1/events answered " + response.statusCode() + ": " + response.body());
-            }
-            JsonObject receipt = new JsonObject(response.body());
-            if (receipt.getInteger("rejected") > 0) {
-              throw new IllegalStateException("generated events were rejected: " + response.body());
-            }
-          })
-          .whenComplete((v, e) -> inFlight.release()));
-    }
-    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-  }
-
-  /** Waits until every transaction has a result and none is still open; null on timeout. */
-  private static Duration awaitSettled(HttpClient http, String base, int count, Duration timeout) throws Exception {
-    Instant start = Instant.now();
-    while (Duration.between(start, Instant.now()).compareTo(timeout) < 0) {
-      JsonObject stats = getJson(http, base + "/api/v1/stats");
-      JsonObject byStatus = stats.getJsonObject("by_status");
-      long total = byStatus.stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
-      long pending = byStatus.getLong("PENDING", 0L) + stats.getLong("open", 0L);
-      if (total >= count && pending == 0) {
-        return Duration.between(start, Instant.now());
-      }
-      Thread.sleep(250);
-    }
-    out.printf("not every transaction settled within %s%n", timeout);
-    return null;
-  }
-
-  private static Map<String, JsonObject> fetchAllResults(HttpClient http, String base) throws Exception {
-    Map<String, JsonObject> results = new HashMap<>();
-    String cursor = null;
-    do {
-      JsonObject page = getJson(http, base + "/api/v1/results?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
-      page.getJsonArray("items").forEach(item -> {
-        JsonObject result = (JsonObject) item;
-        results.put(result.getString("txn_id"), result);
-      });
-      cursor = page.getString("next_cursor");
-    } while (cursor != null);
-    return results;
-  }
-
-  /** Prints results by status and discrepancy type beside the injected truth; returns the disagreements. */
-  private static int report(List<GeneratedTransaction> traffic, Map<String, JsonObject> results) {
-    Map<ResultStatus, int[]> byStatus = new EnumMap<>(ResultStatus.class);
-    Map<DiscrepancyType, int[]> byType = new EnumMap<>(DiscrepancyType.class);
-    for (ResultStatus s : ResultStatus.values()) {
-      byStatus.put(s, new int[2]);
-    }
-    for (DiscrepancyType t : DiscrepancyType.values()) {
-      byType.put(t, new int[2]);
-    }
-    List<String> disagreements = new ArrayList<>();
-    for (GeneratedTransaction t : traffic) {
-      byStatus.get(t.defect().expectedStatus())[0]++;
-      t.defect().expectedTypes().forEach(type -> byType.get(type)[0]++);
-      JsonObject result = results.get(t.txnId());
-      if (result == null) {
-        disagreements.add(t.txnId() + ": injected " + t.defect() + ", no result");
-        continue;
-      }
-      ResultStatus status = ResultStatus.valueOf(result.getString("status"));
-      Set<DiscrepancyType> types = typesOf(result.getJsonArray("discrepancies"));
-      byStatus.get(status)[1]++;
-      types.forEach(type -> byType.get(type)[1]++);
-      if (status != t.defect().expectedStatus() || !types.equals(t.defect().expectedTypes())) {
-        disagreements.add(t.txnId() + ": injected " + t.defect() + ", Accord says " + status + " " + types);
-      }
-    }
+  private static void printTryIt(String api, GroundTruth truth, Verifier.Report report) {
+    String mismatched = truth.transactions().stream()
+        .filter(e -> report.found().containsKey(e.txnId()) && !e.types().isEmpty())
+        .map(GroundTruth.Expected::txnId).findFirst().orElse(truth.transactions().get(0).txnId());
     out.println();
-    out.printf("%-20s %10s %10s%n", "status", "injected", "found");
-    byStatus.forEach((s, n) -> out.printf("%-20s %10d %10d%n", s, n[0], n[1]));
-    out.println();
-    out.printf("%-20s %10s %10s%n", "discrepancy type", "injected", "found");
-    byType.forEach((t, n) -> out.printf("%-20s %10d %10d%n", t, n[0], n[1]));
-    out.println();
-    out.printf("%d of %d transactions reconciled exactly as injected%n", traffic.size() - disagreements.size(), traffic.size());
-    disagreements.stream().limit(10).forEach(d -> out.println("  DISAGREES " + d));
-    return disagreements.size();
-  }
-
-  private static Set<DiscrepancyType> typesOf(JsonArray discrepancies) {
-    Set<DiscrepancyType> types = new TreeSet<>();
-    discrepancies.forEach(d -> types.add(DiscrepancyType.valueOf(((JsonObject) d).getString("type"))));
-    return types;
-  }
-
-  private static String firstWith(List<GeneratedTransaction> traffic, Map<String, JsonObject> results, String status) {
-    return traffic.stream().map(GeneratedTransaction::txnId)
-        .filter(id -> results.containsKey(id) && status.equals(results.get(id).getString("status")))
-        .findFirst().orElse(traffic.get(0).txnId());
-  }
-
-  private static JsonObject getJson(HttpClient http, String url) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return new JsonObject(response.body());
+    out.println("Explore the results (add --keep-running to keep Accord up):");
+    out.printf("  curl -s %s/api/v1/stats%n", api);
+    out.printf("  curl -s '%s/api/v1/results?status=MISMATCHED&discrepancyType=AMOUNT&limit=5'%n", api);
+    out.printf("  curl -s %s/api/v1/transactions/%s%n", api, mismatched);
   }
 
   /** The demo's own key prefix starts empty, like its database. */

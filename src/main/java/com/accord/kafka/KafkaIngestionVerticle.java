@@ -17,8 +17,6 @@ import com.accord.avro.TransactionEventRecord;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -34,7 +32,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,21 +90,28 @@ public final class KafkaIngestionVerticle extends VerticleBase {
         .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close());
   }
 
+  /** Creates missing topics with the broker's default replication factor; blocking admin calls off the event loop. */
   private Future<Void> ensureTopics() {
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, clientConfig());
-    return admin.listTopics().compose(existing -> {
-      List<NewTopic> missing = new ArrayList<>();
-      Set<String> wanted = new HashSet<>(config.topics().keySet());
-      wanted.add(config.deadLetterTopic());
-      for (String topic : wanted) {
-        if (!existing.contains(topic)) {
-          missing.add(new NewTopic(topic, config.partitions(), (short) (config.embedded() ? 1 : -1)));
+    Set<String> wanted = new HashSet<>(config.topics().keySet());
+    wanted.add(config.deadLetterTopic());
+    Map<String, Object> properties = new HashMap<>(clientConfig());
+    return vertx.executeBlocking(() -> {
+      try (Admin admin = Admin.create(properties)) {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic))
+            .map(topic -> new NewTopic(topic, Optional.of(config.partitions()), Optional.empty())).toList();
+        if (!missing.isEmpty()) {
+          try {
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+          } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+              throw e; // another instance creating them first is fine; anything else is not
+            }
+          }
         }
+        return null;
       }
-      return missing.isEmpty() ? Future.<Void>succeededFuture() : admin.createTopics(missing).recover(e ->
-          // another instance created them first
-          String.valueOf(e.getMessage()).contains("already exists") ? Future.succeededFuture() : Future.failedFuture(e));
-    }).eventually(admin::close);
+    });
   }
 
   // ---- the loop: poll, ingest, dead-letter, commit ------------------------------------------------

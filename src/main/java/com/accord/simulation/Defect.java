@@ -18,7 +18,9 @@ public enum Defect {
   /** A source re-sends an event id with different content, after the original. */
   CONFLICT(ResultStatus.MISMATCHED, Set.of(DiscrepancyType.DUPLICATE)),
   /** The same event delivered twice: transport noise, not a break. */
-  REDELIVERY(ResultStatus.MATCHED, Set.of());
+  REDELIVERY(ResultStatus.MATCHED, Set.of()),
+  /** One source's event arrives after the window closed: MISSING first, then re-opened and MATCHED. */
+  LATE_ARRIVAL(ResultStatus.MATCHED, Set.of());
 
   private final ResultStatus expectedStatus;
   private final Set<DiscrepancyType> expectedTypes;

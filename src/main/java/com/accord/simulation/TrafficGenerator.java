@@ -19,25 +19,29 @@ import java.util.Random;
 public final class TrafficGenerator {
 
   private static final String[] CURRENCIES = {"EUR", "USD", "GBP", "CHF"};
-  private static final String[] CHANNELS = {"card", "transfer", "instant", "wallet"};
   private static final Map<String, String> COMPLETED = Map.of("core", "POSTED", "gateway", "SETTLED", "mobile", "SUCCESS");
   private static final Map<String, String> FAILED = Map.of("core", "REJECTED", "gateway", "DECLINED", "mobile", "ERROR");
   private static final List<String> SOURCES = List.of("core", "gateway", "mobile");
 
   private final Random random;
-  private final Map<Defect, Double> defectShares;
+  private final Scenario scenario;
   private final Instant start;
-  private final String runId;
+  private final String txnPrefix;
 
   /**
    * @param defectShares share of transactions per defect (the rest is clean), e.g. AMOUNT → 0.03
    */
   public TrafficGenerator(long seed, Map<Defect, Double> defectShares, Instant start) {
-    this.random = new Random(seed);
-    this.defectShares = new EnumMap<>(defectShares);
+    this(Scenario.of("custom", seed, 1, defectShares), start, "TXN-" + Long.toString(Math.abs(seed), 36) + "-");
+  }
+
+  /** @param txnPrefix starts every transaction id, so several runs can share one Accord */
+  public TrafficGenerator(Scenario scenario, Instant start, String txnPrefix) {
+    this.random = new Random(scenario.seed());
+    this.scenario = scenario;
     this.start = start;
-    this.runId = Long.toString(Math.abs(seed), 36);
-    double total = defectShares.values().stream().mapToDouble(Double::doubleValue).sum();
+    this.txnPrefix = txnPrefix;
+    double total = scenario.defects().values().stream().mapToDouble(Double::doubleValue).sum();
     if (total > 1.0) {
       throw new IllegalArgumentException("defect shares add up to more than 1: " + total);
     }
@@ -66,19 +70,21 @@ public final class TrafficGenerator {
     return transactions;
   }
 
-  private GeneratedTransaction transaction(int n) {
-    String txnId = "TXN-" + runId + "-" + String.format("%07d", n);
+  public GeneratedTransaction transaction(int n) {
+    String txnId = txnPrefix + String.format("%07d", n);
     Defect defect = pickDefect();
     BigDecimal amount = BigDecimal.valueOf(100 + random.nextInt(500_000), 2);
     String currency = CURRENCIES[random.nextInt(CURRENCIES.length)];
     String account = "DE" + String.format("%020d", Math.floorMod(random.nextLong(), 100_000_000_000_000_000L));
-    boolean failed = random.nextInt(20) == 0;
+    boolean failed = random.nextDouble() < scenario.failedShare();
     Instant time = start.plusMillis(n * 7L + random.nextInt(1000));
-    String channel = CHANNELS[random.nextInt(CHANNELS.length)];
-    String affected = random.nextBoolean() ? "gateway" : "mobile";
+    String channel = pick(scenario.channels(), "card");
+    String affected = defect == Defect.MISSING_SOURCE ? pick(scenario.missingSources(), "mobile")
+        : random.nextBoolean() ? "gateway" : "mobile";
 
     List<TransactionEvent> events = new ArrayList<>();
     List<TransactionEvent> late = new ArrayList<>();
+    List<TransactionEvent> heldBack = new ArrayList<>();
     for (String source : SOURCES) {
       if (defect == Defect.MISSING_SOURCE && source.equals(affected)) {
         continue;
@@ -92,6 +98,10 @@ public final class TrafficGenerator {
       TransactionEvent event = new TransactionEvent(
           source.toUpperCase() + "-" + txnId, source, txnId, eventAmount, eventCurrency, status, eventAccount,
           eventTime, channel, "merchant-" + random.nextInt(500), "ref-" + n, Map.of());
+      if (hit && defect == Defect.LATE_ARRIVAL) {
+        heldBack.add(event);
+        continue;
+      }
       events.add(event);
       if (hit && defect == Defect.DUPLICATE) {
         events.add(withEventId(event, event.eventId() + "-2"));
@@ -103,13 +113,26 @@ public final class TrafficGenerator {
         late.add(withAmount(event, event.amount().add(BigDecimal.TEN).setScale(2, RoundingMode.UNNECESSARY)));
       }
     }
-    return new GeneratedTransaction(txnId, defect, events, late);
+    return new GeneratedTransaction(txnId, defect, events, late, heldBack);
+  }
+
+  private String pick(Map<String, Double> shares, String fallback) {
+    double total = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+    double roll = random.nextDouble() * total;
+    double cumulative = 0;
+    for (Map.Entry<String, Double> share : shares.entrySet()) {
+      cumulative += share.getValue();
+      if (roll < cumulative) {
+        return share.getKey();
+      }
+    }
+    return fallback;
   }
 
   private Defect pickDefect() {
     double roll = random.nextDouble();
     double cumulative = 0;
-    for (Map.Entry<Defect, Double> share : defectShares.entrySet()) {
+    for (Map.Entry<Defect, Double> share : scenario.defects().entrySet()) {
       cumulative += share.getValue();
       if (roll < cumulative) {
         return share.getKey();

@@ -30,14 +30,16 @@ class DiscrepancyEndToEndTest {
   /** Default rules: exact amounts, five minutes of timestamp skew. */
   private static AccordFixture fixture;
   /** Amounts may differ by 0.01, timestamps by one minute. */
+  private static SecondAccord second;
   private static AccordFixture tolerant;
 
   @BeforeAll
   static void start(Vertx vertx) {
     fixture = AccordFixture.start(vertx);
-    tolerant = AccordFixture.start(vertx, Map.of(
+    second = SecondAccord.start(Map.of(
         "ACCORD_RULES_AMOUNT_TOLERANCE_ABSOLUTE", "0.01",
         "ACCORD_RULES_TIMESTAMP_SKEW", "PT1M"));
+    tolerant = second.fixture();
   }
 
   @AfterAll
@@ -45,8 +47,8 @@ class DiscrepancyEndToEndTest {
     if (fixture != null) {
       fixture.close();
     }
-    if (tolerant != null) {
-      tolerant.close();
+    if (second != null) {
+      second.close();
     }
   }
 
