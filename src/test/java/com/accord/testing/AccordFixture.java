@@ -71,6 +71,20 @@ public final class AccordFixture implements AutoCloseable {
     return start(vertx, Map.of());
   }
 
+  /**
+   * Environment entries that make an Accord consume the shared test broker, on topics, a consumer
+   * group and a dead-letter topic named after {@code id} so test classes never share them.
+   */
+  public static Map<String, String> kafkaEnvironment(String id) {
+    return Map.of(
+        "ACCORD_KAFKA_ENABLED", "true",
+        "ACCORD_KAFKA_BOOTSTRAP_SERVERS", Infra.kafkaBootstrap(),
+        "ACCORD_KAFKA_TOPICS", "{" + id + "_core: core, " + id + "_gateway: gateway, " + id + "_mobile: mobile}",
+        "ACCORD_KAFKA_GROUP_ID", "accord-" + id,
+        "ACCORD_KAFKA_DEAD_LETTER_TOPIC", id + "_dead_letter",
+        "ACCORD_KAFKA_PARTITIONS", "3");
+  }
+
   public AccordConfig config() {
     return config;
   }

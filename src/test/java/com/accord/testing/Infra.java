@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Map;
+import com.accord.kafka.EmbeddedKafka;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
@@ -15,12 +16,32 @@ import org.testcontainers.containers.GenericContainer;
 public record Infra(String pgHost, int pgPort, String redisHost, int redisPort) {
 
   private static Infra instance;
+  private static EmbeddedKafka kafka;
 
   public static synchronized Infra get() {
     if (instance == null) {
       instance = resolve();
     }
     return instance;
+  }
+
+  /**
+   * One real Kafka broker for the whole test run (ACCORD_TEST_KAFKA_BOOTSTRAP names an existing
+   * one instead); tests keep apart by topic names and consumer groups of their own.
+   */
+  public static synchronized String kafkaBootstrap() {
+    String external = System.getenv("ACCORD_TEST_KAFKA_BOOTSTRAP");
+    if (external != null && !external.isBlank()) {
+      return external;
+    }
+    if (kafka == null) {
+      try {
+        kafka = EmbeddedKafka.start(null);
+      } catch (Exception e) {
+        throw new IllegalStateException("the test Kafka broker did not start: " + e.getMessage(), e);
+      }
+    }
+    return kafka.bootstrapServers();
   }
 
   public String redisUri() {
