@@ -95,5 +95,24 @@ local function claim_due(keys, args)
   return due
 end
 
+--[[
+Ends one claim of the sweeper once its result is stored: removes the deadline and lets the state
+expire after the retention — unless an event recorded since the claim re-armed the deadline (its
+score is no longer the claim's). That event was reconciled as still open, so the transaction
+must stay due for the next sweep; removing its deadline would leave it open for ever.
+KEYS[1] the shard's deadlines sorted set, KEYS[2] the transaction's hash;
+ARGV: txn_id, the claim's score (ms), retention (ms). Returns 1 when released, 0 when re-armed.
+]]
+local function release(keys, args)
+  local score = redis.call('ZSCORE', keys[1], args[1])
+  if score and tonumber(score) ~= tonumber(args[2]) then
+    return 0
+  end
+  redis.call('ZREM', keys[1], args[1])
+  redis.call('PEXPIRE', keys[2], tonumber(args[3]))
+  return 1
+end
+
 redis.register_function('accord_record', record)
 redis.register_function('accord_claim_due', claim_due)
+redis.register_function('accord_release', release)

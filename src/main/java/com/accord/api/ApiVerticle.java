@@ -1,5 +1,16 @@
 package com.accord.api;
 
+import com.accord.audit.AuditQueries;
+import com.accord.audit.AuditTrail;
+import com.accord.security.AccessRule;
+import com.accord.security.EmbeddedIssuer;
+import com.accord.security.RateLimits;
+import com.accord.security.TokenVerifier;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import com.accord.bus.Addresses;
 import com.accord.bus.LocalCodec;
 import com.accord.bus.Messages.Disposition;
@@ -14,7 +25,7 @@ import com.accord.domain.EventJson;
 import com.accord.domain.EventParser;
 import com.accord.domain.MalformedBodyException;
 import com.accord.domain.ParsedItem;
-import com.accord.persistence.PgPools;
+import com.accord.infra.PgPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,7 +44,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
+import com.accord.infra.RedisClients;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -51,16 +62,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiVerticle extends VerticleBase {
 
-  static final String REQUEST_ID = "accord.request-id";
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
-  private static final String JSON = "application/json";
+  private static final String JSON = Responses.JSON;
   private static final int MAX_TXN_ID_LENGTH = 128;
+  private static final int AUDIT_BUFFER_MAX = 20_000;
 
   private final AccordConfig config;
   private EventParser parser;
   private Pool pool;
   private Redis redis;
   private ResultQueries queries;
+  private AuditTrail audit;
   private HttpServer server;
 
   public ApiVerticle(AccordConfig config) {
@@ -77,54 +89,108 @@ public final class ApiVerticle extends VerticleBase {
     LocalCodec.registerAll(vertx.eventBus());
     parser = new EventParser(config.rules(), config.http().eventsPerRequestMax());
     pool = PgPools.create(vertx, config.postgres(), "api");
-    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().uri()).setMaxPoolSize(2));
+    redis = RedisClients.create(vertx, config.redis(), 2);
     queries = new ResultQueries(pool);
-    return OpenAPIContract.from(vertx, "openapi.yaml")
-        .map(this::router)
-        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
-                .setHost(config.http().host())
-                .setPort(config.http().port())
-                .setCompressionSupported(true))
-            .requestHandler(router)
-            .listen())
+    audit = new AuditTrail(vertx, pool, AUDIT_BUFFER_MAX);
+    EmbeddedIssuer issuer = config.security().embedded() ? new EmbeddedIssuer(vertx, pool, config.security()) : null;
+    Future<Void> issuerReady = issuer == null ? Future.succeededFuture() : issuer.start()
+        .compose(v -> issuer.ensureUsers(config.security().bootstrapUsers(), config.security().demoUsers()))
+        .map(created -> {
+          printDemoCredentials(created);
+          return null;
+        });
+    return issuerReady
+        .compose(v -> TokenVerifier.create(vertx, config.security(), issuer != null ? issuer::publicKeys
+            : TokenVerifier.discoveredKeys(vertx, config.security().issuer())))
+        .compose(verifier -> OpenAPIContract.from(vertx, "openapi.yaml").map(contract -> router(contract, verifier, issuer)))
+        .compose(router -> vertx.createHttpServer(serverOptions()).requestHandler(router).listen())
         .onSuccess(s -> {
           server = s;
-          log.atInfo().addKeyValue("host", config.http().host()).addKeyValue("port", s.actualPort()).log("HTTP API listening");
+          log.atInfo().addKeyValue("host", config.http().host()).addKeyValue("port", s.actualPort())
+              .addKeyValue("tls", config.http().tls()).addKeyValue("issuer", config.security().issuer())
+              .log("HTTP API listening");
         });
+  }
+
+  /** Demo mode only: the generated passwords go to the console, never to the logs. */
+  private static void printDemoCredentials(java.util.Map<String, String> created) {
+    if (!created.isEmpty()) {
+      StringBuilder text = new StringBuilder("DEMO MODE: users created with generated passwords (change them):\n");
+      created.forEach((user, password) -> text.append("  ").append(user).append(" / ").append(password).append('\n'));
+      System.out.print(text);
+    }
+  }
+
+  private HttpServerOptions serverOptions() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setCompressionSupported(true);
+    if (config.http().tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.http().tlsCertPath()).setKeyPath(config.http().tlsKeyPath()));
+    }
+    return options;
   }
 
   @Override
   public Future<?> stop() {
-    return Future.all(pool.close(), redis.close());
+    Future<Void> drained = audit == null ? Future.succeededFuture() : audit.close();
+    return drained.eventually(() -> Future.all(pool.close(), redis.close()));
   }
 
-  private Router router(OpenAPIContract contract) {
+  private Router router(OpenAPIContract contract, TokenVerifier verifier, EmbeddedIssuer issuer) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    Guard guard = new Guard(config, new RateLimits(config.security().rateLimit()), audit);
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
-    builder.rootHandler(this::assignRequestId);
+    builder.rootHandler(guard::front);
+    if (!config.http().corsAllowedOrigins().isEmpty()) {
+      builder.rootHandler(CorsHandler.create()
+          .addOrigins(config.http().corsAllowedOrigins())
+          .allowedHeaders(java.util.Set.of("Authorization", "Content-Type", "X-Request-Id"))
+          .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH)));
+    }
+    builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(verifier, "accord"));
+
     // Items are validated one by one by EventParser: a bad item must not fail its batch, and
     // amounts must never pass through the router's binary-float JSON numbers.
-    builder.getRoute("ingestEvents").setDoValidation(false).addHandler(this::ingestEvents);
+    builder.getRoute("ingestEvents").setDoValidation(false);
     // The 5.0 contract validator decodes query and path values a second time ('+' becomes a
     // space, '%' fails) and reads string values that look like JSON as JSON ("75.00" is then no
     // string, nor is a txn id "2024.001"), so these routes check their parameters themselves.
-    builder.getRoute("getTransaction").setDoValidation(false).addHandler(this::getTransaction);
-    builder.getRoute("listResults").setDoValidation(false).addHandler(this::listResults);
-    builder.getRoute("getStats").addHandler(ctx -> reply(ctx, queries.stats()));
-    builder.getRoute("healthLive").addHandler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    builder.getRoute("healthReady").addHandler(this::ready);
+    builder.getRoute("getTransaction").setDoValidation(false);
+    builder.getRoute("listResults").setDoValidation(false);
+    builder.getRoute("listAudit").setDoValidation(false);
+
+    route(builder, guard, "ingestEvents", this::ingestEvents);
+    route(builder, guard, "getTransaction", this::getTransaction);
+    route(builder, guard, "listResults", this::listResults);
+    route(builder, guard, "getStats", ctx -> Responses.reply(ctx, queries.stats()));
+    route(builder, guard, "getRules", ctx -> Responses.json(ctx, 200, RulesJson.of(config.rules())));
+    route(builder, guard, "healthLive", ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
+    route(builder, guard, "healthReady", this::ready);
+    new AuthRoutes(config, issuer).mount(builder, guard);
+    new WorkflowRoutes(pool).mount(builder, guard);
+    new AuditRoutes(new AuditQueries(pool)).mount(builder, guard);
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (route.getHandlers().size() < 2) {
+        throw new IllegalStateException("operation " + route.getOperation().getOperationId() + " of openapi.yaml has no handler");
+      }
+    }
+
     Router router = builder.createRouter();
     router.route().last().handler(ctx -> Problems.send(ctx, 404, "Not Found", "no operation at " + ctx.request().path()));
     router.route().failureHandler(this::failure);
     return router;
   }
 
-  private void assignRequestId(RoutingContext ctx) {
-    String given = ctx.request().getHeader("X-Request-Id");
-    String id = given != null && given.matches("[A-Za-z0-9._-]{1,64}") ? given : UUID.randomUUID().toString();
-    ctx.put(REQUEST_ID, id);
-    ctx.response().putHeader("X-Request-Id", id);
-    ctx.next();
+  /** Mounts an operation's handler behind its access rule, read from the contract. */
+  static void route(RouterBuilder builder, Guard guard, String operationId, io.vertx.core.Handler<RoutingContext> handler) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route == null) {
+      throw new IllegalStateException("openapi.yaml has no operation " + operationId);
+    }
+    route.addHandler(guard.authorize(AccessRule.of(route.getOperation()))).addHandler(handler);
   }
 
   // ---- ingestion -----------------------------------------------------------------------------
@@ -159,7 +225,7 @@ public final class ApiVerticle extends VerticleBase {
     IngestBatch batch = new IngestBatch(Via.HTTP, receivedAt, valid, rejected);
     vertx.eventBus().<IngestReceipt>request(Addresses.INGEST, batch, new DeliveryOptions().setSendTimeout(30_000))
         .map(Message::body)
-        .onSuccess(receipt -> json(ctx, 202, receiptJson(receipt)))
+        .onSuccess(receipt -> Responses.json(ctx, 202, receiptJson(receipt)))
         .onFailure(e -> {
           Problems.send(ctx, 503, "Events not accepted", "no event of this request was acknowledged; it is safe to send it again: " + e.getMessage());
         });
@@ -210,7 +276,7 @@ public final class ApiVerticle extends VerticleBase {
           if (detail == null) {
             Problems.send(ctx, 404, "Not Found", "no result for transaction '" + txnId + "'");
           } else {
-            json(ctx, 200, detail);
+            Responses.json(ctx, 200, detail);
           }
         })
         .onFailure(ctx::fail);
@@ -224,7 +290,7 @@ public final class ApiVerticle extends VerticleBase {
       Problems.send(ctx, 400, "Invalid query parameter", e.getMessage());
       return;
     }
-    reply(ctx, queries.list(filter));
+    Responses.reply(ctx, queries.list(filter));
   }
 
   private void ready(RoutingContext ctx) {
@@ -235,19 +301,11 @@ public final class ApiVerticle extends VerticleBase {
           .put("postgres", postgres.succeeded() ? "UP" : "DOWN: " + postgres.cause().getMessage())
           .put("redis", redisPing.succeeded() ? "UP" : "DOWN: " + redisPing.cause().getMessage());
       boolean up = postgres.succeeded() && redisPing.succeeded();
-      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+      Responses.json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
     });
   }
 
   // ---- plumbing --------------------------------------------------------------------------------
-
-  private static void reply(RoutingContext ctx, Future<JsonObject> body) {
-    body.onSuccess(json -> json(ctx, 200, json)).onFailure(ctx::fail);
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
-  }
 
   /** The router reports a contract violation as an HttpException(400) caused by the ValidatorException. */
   private static ValidatorException validatorException(Throwable failure) {
@@ -264,14 +322,20 @@ public final class ApiVerticle extends VerticleBase {
     ValidatorException invalid = validatorException(failure);
     if (invalid != null) {
       Problems.send(ctx, 400, "Request does not match the API contract", invalid.getMessage());
+    } else if (ctx.statusCode() == 401) {
+      // never say why: which check failed would help whoever forges tokens
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"accord\"");
+      Problems.send(ctx, 401, "Unauthorized", "a valid bearer token is required");
+    } else if (ctx.statusCode() == 403) {
+      Problems.send(ctx, 403, "Forbidden", "this operation is not open to the caller");
     } else if (ctx.statusCode() == 413) {
       Problems.send(ctx, 413, "Payload Too Large", "request bodies are limited to " + config.http().bodyLimitBytes() + " bytes");
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       Problems.send(ctx, ctx.statusCode(), "Bad Request", failure == null ? "request refused" : failure.getMessage());
     } else {
-      log.atError().addKeyValue("path", ctx.request().path()).addKeyValue("request_id", (Object) ctx.get(REQUEST_ID))
+      log.atError().addKeyValue("path", ctx.request().path()).addKeyValue("request_id", (Object) ctx.get(Guard.REQUEST_ID))
           .setCause(failure).log("request failed");
-      Problems.send(ctx, 500, "Internal Server Error", "the request failed; quote request id " + ctx.get(REQUEST_ID));
+      Problems.send(ctx, 500, "Internal Server Error", "the request failed; quote request id " + ctx.get(Guard.REQUEST_ID));
     }
   }
 }

@@ -19,7 +19,7 @@ final class Problems {
         .put("status", status)
         .put("detail", detail)
         .put("instance", ctx.request().path());
-    String requestId = ctx.get(ApiVerticle.REQUEST_ID);
+    String requestId = ctx.get(Guard.REQUEST_ID);
     if (requestId != null) {
       problem.put("request_id", requestId);
     }

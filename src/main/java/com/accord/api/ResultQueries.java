@@ -125,11 +125,52 @@ final class ResultQueries {
           }
           return list;
         });
-    return Future.all(result, events, conflicts, history).map(all -> result.result() == null ? null : new JsonObject()
-        .put("result", result.result())
-        .put("events", events.result())
-        .put("conflicts", conflicts.result())
-        .put("history", history.result()));
+    Future<JsonArray> annotations = pool.preparedQuery(
+            "SELECT id, author, text, created_at FROM annotations WHERE txn_id = $1 ORDER BY id")
+        .execute(id).map(rows -> {
+          JsonArray list = new JsonArray();
+          rows.forEach(row -> list.add(new JsonObject()
+              .put("id", row.getLong("id"))
+              .put("author", row.getString("author"))
+              .put("text", row.getString("text"))
+              .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString())));
+          return list;
+        });
+    Future<JsonArray> resolutions = pool.preparedQuery(
+            "SELECT id, result_version, resolution, reason, resolved_by, resolved_at FROM resolutions WHERE txn_id = $1 ORDER BY id")
+        .execute(id).map(rows -> {
+          JsonArray list = new JsonArray();
+          rows.forEach(row -> list.add(new JsonObject()
+              .put("id", row.getLong("id"))
+              .put("result_version", row.getInteger("result_version"))
+              .put("resolution", row.getString("resolution"))
+              .put("reason", row.getString("reason"))
+              .put("resolved_by", row.getString("resolved_by"))
+              .put("resolved_at", row.getOffsetDateTime("resolved_at").toInstant().toString())));
+          return list;
+        });
+    return Future.all(List.of(result, events, conflicts, history, annotations, resolutions)).map(all -> {
+      if (result.result() == null) {
+        return null;
+      }
+      JsonObject current = result.result();
+      // a resolution holds for the verdict it was made on; a later verdict re-opens the break
+      JsonObject resolution = null;
+      for (Object r : resolutions.result()) {
+        JsonObject candidate = (JsonObject) r;
+        if (candidate.getInteger("result_version").equals(current.getInteger("version"))) {
+          resolution = candidate;
+        }
+      }
+      current.put("resolution", resolution);
+      return new JsonObject()
+          .put("result", current)
+          .put("events", events.result())
+          .put("conflicts", conflicts.result())
+          .put("history", history.result())
+          .put("annotations", annotations.result())
+          .put("resolutions", resolutions.result());
+    });
   }
 
   Future<JsonObject> stats() {

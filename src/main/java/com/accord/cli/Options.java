@@ -83,6 +83,19 @@ public final class Options {
     }
   }
 
+  /**
+   * The API sign-in from --user / --password, or ACCORD_API_USER / ACCORD_API_PASSWORD (which keep
+   * the password out of the shell history).
+   */
+  public com.accord.simulation.AccessToken accessToken(String apiBase) {
+    String user = get("user", System.getenv("ACCORD_API_USER"));
+    String password = get("password", System.getenv("ACCORD_API_PASSWORD"));
+    if (user == null || password == null) {
+      throw new ConfigException("--user", "and --password (or ACCORD_API_USER and ACCORD_API_PASSWORD) are required to call the API");
+    }
+    return new com.accord.simulation.AccessToken(apiBase, user, password);
+  }
+
   public Path configFile() {
     String file = values.containsKey("config") ? values.get("config") : System.getenv("ACCORD_CONFIG");
     return file == null ? null : Path.of(file);

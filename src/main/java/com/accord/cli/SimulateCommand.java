@@ -62,7 +62,10 @@ public final class SimulateCommand {
         }
         yield new KafkaSink(bootstrap, config.kafka().topics(), config.kafka().properties());
       }
-      case "http" -> new HttpSink(options.get("api", "http://" + config.http().host() + ":" + config.http().port()));
+      case "http" -> {
+        String api = options.get("api", "http://" + config.http().host() + ":" + config.http().port());
+        yield new HttpSink(api, options.accessToken(api));
+      }
       default -> throw new ConfigException("--target", "must be kafka or http, got '" + target + "'");
     };
   }

@@ -23,27 +23,59 @@ public record AccordConfig(
     Redis redis,
     ReconciliationRules rules,
     Correlation correlation,
-    Kafka kafka) {
+    Kafka kafka,
+    Security security) {
 
-  public record Http(String host, int port, int bodyLimitBytes, int eventsPerRequestMax, int pageLimitMax) {}
+  public record Http(
+      String host, int port, int bodyLimitBytes, int eventsPerRequestMax, int pageLimitMax,
+      boolean tls, String tlsCertPath, String tlsKeyPath, List<String> corsAllowedOrigins) {}
 
   public record Postgres(
-      String host, int port, String database, String user, String password, int poolSize, boolean createDatabase) {
+      String host, int port, String database, String user, String password, String adminUser, String adminPassword,
+      int poolSize, boolean createDatabase, String sslMode, String sslCaPath) {
 
     public String jdbcUrl() {
-      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode
+          + (sslCaPath.isEmpty() ? "" : "&sslrootcert=" + sslCaPath);
+    }
+
+    /** The same server and database, connecting as the admin role (migrations, tests that inspect everything). */
+    public Postgres asAdmin() {
+      return new Postgres(host, port, database, adminUser, adminPassword, adminUser, adminPassword, poolSize, createDatabase, sslMode, sslCaPath);
     }
 
     public Postgres withDatabase(String name) {
-      return new Postgres(host, port, name, user, password, poolSize, createDatabase);
+      return new Postgres(host, port, name, user, password, adminUser, adminPassword, poolSize, createDatabase, sslMode, sslCaPath);
     }
   }
 
-  public record Redis(String uri, int poolSize, String keyPrefix) {
+  public record Redis(String uri, int poolSize, String keyPrefix, String tlsCaPath) {
     public Redis withKeyPrefix(String prefix) {
-      return new Redis(uri, poolSize, prefix);
+      return new Redis(uri, poolSize, prefix, tlsCaPath);
     }
   }
+
+  /** Authentication and access control; see the README's security section. */
+  public record Security(
+      boolean embedded,
+      String issuer,
+      String audience,
+      List<String> rolesClaim,
+      Duration clockSkew,
+      List<String> algorithms,
+      Duration accessTokenTtl,
+      Duration refreshTokenTtl,
+      int bcryptStrength,
+      boolean demoUsers,
+      List<BootstrapUser> bootstrapUsers,
+      RateLimit rateLimit) {}
+
+  public record BootstrapUser(String username, String password, List<String> roles) {}
+
+  public record RateLimit(int principalPerSecond, int principalBurst, int addressPerSecond, int addressBurst) {}
+
+  /** The roles Accord knows. */
+  public static final List<String> ROLES = List.of("admin", "operator", "auditor", "ingestor");
 
   public record Correlation(
       int shards,
@@ -87,7 +119,11 @@ public record AccordConfig(
   }
 
   public AccordConfig withKafka(Kafka kafka) {
-    return new AccordConfig(http, postgres, redis, rules, correlation, kafka);
+    return new AccordConfig(http, postgres, redis, rules, correlation, kafka, security);
+  }
+
+  public AccordConfig withSecurity(Security security) {
+    return new AccordConfig(http, postgres, redis, rules, correlation, kafka, security);
   }
 
   /** Defaults, then {@code file} (may be null), then {@code ACCORD_*} variables of {@code environment}. */
@@ -96,24 +132,38 @@ public record AccordConfig(
   }
 
   private static AccordConfig from(ConfigTree tree) {
+    boolean tls = tree.bool("http.tls.enabled");
     Http http = new Http(
         tree.nonBlank("http.host"),
         tree.integer("http.port", 0, 65535),
         tree.integer("http.bodyLimitBytes", 1024, 256 * 1024 * 1024),
         tree.integer("http.eventsPerRequestMax", 1, 100_000),
-        tree.integer("http.pageLimitMax", 1, 10_000));
+        tree.integer("http.pageLimitMax", 1, 10_000),
+        tls,
+        tls ? readableFile(tree, "http.tls.certPath") : tree.string("http.tls.certPath"),
+        tls ? readableFile(tree, "http.tls.keyPath") : tree.string("http.tls.keyPath"),
+        tree.stringList("http.corsAllowedOrigins"));
+    String sslMode = tree.nonBlank("postgres.sslMode");
+    if (!List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full").contains(sslMode)) {
+      throw new ConfigException("postgres.sslMode", "must be disable, allow, prefer, require, verify-ca or verify-full, got '" + sslMode + "'");
+    }
     Postgres postgres = new Postgres(
         tree.nonBlank("postgres.host"),
         tree.integer("postgres.port", 1, 65535),
         identifier(tree, "postgres.database"),
-        tree.nonBlank("postgres.user"),
+        roleName(tree, "postgres.user"),
         tree.string("postgres.password"),
+        roleName(tree, "postgres.adminUser"),
+        tree.string("postgres.adminPassword"),
         tree.integer("postgres.poolSize", 1, 256),
-        tree.bool("postgres.createDatabase"));
+        tree.bool("postgres.createDatabase"),
+        sslMode,
+        tree.string("postgres.sslCaPath").isBlank() ? "" : readableFile(tree, "postgres.sslCaPath"));
     Redis redis = new Redis(
         redisUri(tree),
         tree.integer("redis.poolSize", 1, 256),
-        keyPrefix(tree));
+        keyPrefix(tree),
+        tree.string("redis.tlsCaPath").isBlank() ? "" : readableFile(tree, "redis.tlsCaPath"));
     Correlation correlation = new Correlation(
         tree.integer("correlation.shards", 1, 1024),
         tree.duration("correlation.retention"),
@@ -123,7 +173,87 @@ public record AccordConfig(
         tree.integer("correlation.batchesQueuedMax", 0, 100_000),
         tree.integer("correlation.rebuildPageSize", 1, 100_000));
     ReconciliationRules rules = rules(tree);
-    return new AccordConfig(http, postgres, redis, rules, correlation, kafka(tree, rules));
+    return new AccordConfig(http, postgres, redis, rules, correlation, kafka(tree, rules), security(tree));
+  }
+
+  private static Security security(ConfigTree tree) {
+    String mode = tree.nonBlank("security.mode");
+    if (!mode.equals("embedded") && !mode.equals("oidc")) {
+      throw new ConfigException("security.mode", "must be embedded or oidc, got '" + mode + "'");
+    }
+    String issuer = tree.string("security.issuer").trim();
+    if (mode.equals("oidc")) {
+      if (!issuer.startsWith("http://") && !issuer.startsWith("https://")) {
+        throw new ConfigException("security.issuer", "must be the provider's issuer URL with security.mode oidc, got '" + issuer + "'");
+      }
+    } else if (issuer.isEmpty()) {
+      issuer = "accord";
+    }
+    List<String> algorithms = tree.stringList("security.algorithms");
+    for (String alg : algorithms) {
+      if (!List.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512").contains(alg)) {
+        throw new ConfigException("security.algorithms", "'" + alg + "' is not an asymmetric JWS algorithm Accord accepts");
+      }
+    }
+    if (algorithms.isEmpty()) {
+      throw new ConfigException("security.algorithms", "must name at least one algorithm");
+    }
+    String claim = tree.nonBlank("security.rolesClaim");
+    return new Security(
+        mode.equals("embedded"),
+        issuer,
+        tree.nonBlank("security.audience"),
+        List.of(claim.split("\\.")),
+        tree.duration("security.clockSkew"),
+        algorithms,
+        tree.duration("security.accessTokenTtl"),
+        tree.duration("security.refreshTokenTtl"),
+        tree.integer("security.bcryptStrength", 4, 31),
+        tree.bool("security.demoUsers"),
+        bootstrapUsers(tree.string("security.bootstrapUsers")),
+        new RateLimit(
+            tree.integer("security.rateLimit.principalPerSecond", 1, 1_000_000),
+            tree.integer("security.rateLimit.principalBurst", 1, 10_000_000),
+            tree.integer("security.rateLimit.addressPerSecond", 1, 1_000_000),
+            tree.integer("security.rateLimit.addressBurst", 1, 10_000_000)));
+  }
+
+  private static List<BootstrapUser> bootstrapUsers(String text) {
+    String key = "security.bootstrapUsers";
+    List<BootstrapUser> users = new java.util.ArrayList<>();
+    if (text.isBlank()) {
+      return users;
+    }
+    for (String entry : text.split(",")) {
+      String[] parts = entry.trim().split(":", 3);
+      if (parts.length != 3 || parts[0].isBlank() || parts[1].length() < 12) {
+        throw new ConfigException(key, "each entry must be name:password:role[+role] with a password of at least 12 characters");
+      }
+      List<String> roles = List.of(parts[2].split("\\+"));
+      for (String role : roles) {
+        if (!ROLES.contains(role)) {
+          throw new ConfigException(key, "'" + role + "' of user '" + parts[0] + "' is not one of " + ROLES);
+        }
+      }
+      users.add(new BootstrapUser(parts[0], parts[1], roles));
+    }
+    return users;
+  }
+
+  private static String roleName(ConfigTree tree, String key) {
+    String value = tree.nonBlank(key);
+    if (!value.matches("[a-zA-Z_][a-zA-Z0-9_]{0,62}")) {
+      throw new ConfigException(key, "must be a plain SQL identifier, got '" + value + "'");
+    }
+    return value;
+  }
+
+  private static String readableFile(ConfigTree tree, String key) {
+    String value = tree.nonBlank(key);
+    if (!java.nio.file.Files.isReadable(Path.of(value))) {
+      throw new ConfigException(key, "file '" + value + "' cannot be read");
+    }
+    return value;
   }
 
   private static Kafka kafka(ConfigTree tree, ReconciliationRules rules) {

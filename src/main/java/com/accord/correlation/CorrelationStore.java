@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
+import com.accord.infra.RedisClients;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -37,11 +37,7 @@ final class CorrelationStore {
   private final long retentionMillis;
 
   CorrelationStore(Vertx vertx, AccordConfig.Redis redisConfig, AccordConfig.Correlation correlation, ReconciliationRules rules) {
-    this.redis = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(redisConfig.uri())
-        .setMaxPoolSize(redisConfig.poolSize())
-        .setMaxPoolWaiting(1024)
-        .setMaxWaitingHandlers(64 * 1024));
+    this.redis = RedisClients.create(vertx, redisConfig, redisConfig.poolSize());
     this.prefix = redisConfig.keyPrefix();
     this.shards = correlation.shards();
     this.expectedSources = String.join(",", rules.expectedSources());
@@ -130,18 +126,25 @@ final class CorrelationStore {
     });
   }
 
-  /** Ends claims whose results are stored: the deadlines go, the states expire after the retention. */
-  Future<Void> release(List<String> txnIds) {
+  /**
+   * Ends claims whose results are stored: the deadlines go, the states expire after the retention
+   * — except where an event recorded since the claim re-armed the deadline, which stays for the
+   * next sweep.
+   *
+   * @param claimedAt and {@code lease}: as given to {@link #claimDue}, which scored the claims now + lease
+   */
+  Future<Void> release(List<String> txnIds, Instant claimedAt, Duration lease) {
     if (txnIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Request> requests = new ArrayList<>(txnIds.size() * 2);
+    List<Request> requests = new ArrayList<>(txnIds.size());
     for (String txnId : txnIds) {
       int shard = shardOf(txnId);
-      requests.add(Request.cmd(Command.ZREM).arg(deadlinesKey(shard)).arg(txnId));
-      requests.add(Request.cmd(Command.PEXPIRE).arg(txnKey(shard, txnId)).arg(retentionMillis));
+      requests.add(Request.cmd(Command.FCALL).arg("accord_release").arg(2)
+          .arg(deadlinesKey(shard)).arg(txnKey(shard, txnId))
+          .arg(txnId).arg(claimedAt.toEpochMilli() + lease.toMillis()).arg(retentionMillis));
     }
-    return redis.batch(requests).mapEmpty();
+    return withFunctions(() -> redis.batch(requests)).mapEmpty();
   }
 
   /** Redis forgets functions when it restarts without persistence; load them again and retry once. */

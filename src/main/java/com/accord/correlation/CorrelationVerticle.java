@@ -225,7 +225,8 @@ public final class CorrelationVerticle extends VerticleBase {
     }
     sweeping = true;
     Duration lease = leaseFor(config.correlation().sweepInterval());
-    store.claimDue(Instant.now(), config.correlation().sweepBatchMax(), lease)
+    Instant claimedAt = Instant.now();
+    store.claimDue(claimedAt, config.correlation().sweepBatchMax(), lease)
         .recover(e -> {
           // Deadlines vanish with the rest of the state; without a rebuild, open transactions
           // would never close while no event for them arrives.
@@ -241,7 +242,7 @@ public final class CorrelationVerticle extends VerticleBase {
           }
           Instant now = Instant.now();
           List<StateUpdate> reads = due.stream().map(txnId -> StateUpdate.read(txnId, now)).toList();
-          return apply(reads, true).compose(count -> store.release(due));
+          return apply(reads, true).compose(count -> store.release(due, claimedAt, lease));
         })
         .onComplete(outcome -> {
           sweeping = false;

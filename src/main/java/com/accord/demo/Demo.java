@@ -6,6 +6,7 @@ import com.accord.cli.SimulateCommand;
 import com.accord.config.AccordConfig;
 import com.accord.config.ConfigException;
 import com.accord.persistence.Database;
+import com.accord.simulation.AccessToken;
 import com.accord.simulation.EventSink;
 import com.accord.simulation.GroundTruth;
 import com.accord.simulation.HttpSink;
@@ -15,6 +16,7 @@ import com.accord.simulation.Simulator;
 import com.accord.simulation.Verifier;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
+import com.accord.infra.RedisClients;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -48,6 +50,9 @@ public final class Demo {
     env.putIfAbsent("ACCORD_REDIS_KEY_PREFIX", "accord-demo:");
     env.putIfAbsent("ACCORD_RULES_WINDOW", "PT3S");
     env.putIfAbsent("ACCORD_KAFKA_ENABLED", Boolean.toString(via.equals("kafka")));
+    Map<String, String> passwords = demoPasswords();
+    env.put("ACCORD_SECURITY_BOOTSTRAP_USERS", String.join(",", passwords.entrySet().stream()
+        .map(e -> e.getKey() + ":" + e.getValue() + ":" + e.getKey()).toList()));
     AccordConfig configured = AccordConfig.load(options.configFile(), env);
 
     out.printf("Accord demo: scenario %s (%,d transactions, seed %d) through %s; database %s, Redis prefix %s%n",
@@ -64,21 +69,25 @@ public final class Demo {
     String api = "http://" + config.http().host() + ":" + accord.httpPort();
     out.printf("Accord is up: API at %s%s%n", api,
         via.equals("kafka") ? ", Kafka at " + config.kafka().bootstrapServers() : "");
+    out.println("DEMO MODE: users of the embedded issuer, with passwords generated for this run:");
+    passwords.forEach((user, password) -> out.printf("  %-9s %s%n", user, password));
+    AccessToken admin = new AccessToken(api, "admin", passwords.get("admin"));
 
     int exit;
     try (EventSink sink = via.equals("kafka")
         ? new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), config.kafka().properties())
-        : new HttpSink(api)) {
+        : new HttpSink(api, new AccessToken(api, "ingestor", passwords.get("ingestor")))) {
       Simulator.Run run = new Simulator(scenario, SimulateCommand.defaultPrefix(scenario), out).run(sink);
       Path truthFile = Files.createTempFile("accord-demo-" + scenario.name() + "-", ".truth.jsonl");
       run.truth().write(truthFile);
       out.printf("sent %,d events in %.1f s (%,.0f events/s); ground truth written to %s%n",
           run.events(), run.elapsed().toMillis() / 1000.0, run.eventsPerSecond(), truthFile);
       out.printf("injected: %s%n", Verifier.defectCounts(run.truth()));
-      Verifier.Report report = new Verifier(api).verify(run.truth(), config.rules().window().plusMinutes(2));
+      Verifier.Report report = new Verifier(api, admin).verify(run.truth(), config.rules().window().plusMinutes(2));
       report.print(out);
-      exit = report.passed() ? 0 : 1;
-      printTryIt(api, run.truth(), report);
+      boolean chainIntact = printAuditChain(api, admin);
+      exit = report.passed() && chainIntact ? 0 : 1;
+      printTryIt(api, run.truth(), report, passwords.get("auditor"));
     }
     if (options.has("keep-running")) {
       out.println("Accord keeps running (Ctrl-C stops it).");
@@ -88,20 +97,47 @@ public final class Demo {
     return exit;
   }
 
-  private static void printTryIt(String api, GroundTruth truth, Verifier.Report report) {
+  /** Asks Accord to recompute its audit hash chain after the run, as an auditor would. */
+  private static boolean printAuditChain(String api, AccessToken token) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/audit/verify"))
+        .header("Authorization", token.get()).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    io.vertx.core.json.JsonObject verdict = new io.vertx.core.json.JsonObject(response.body());
+    boolean intact = response.statusCode() == 200 && verdict.getBoolean("intact", false);
+    out.printf("audit trail: %s (%,d rows checked)%s%n", intact ? "hash chain intact" : "CHAIN BROKEN",
+        verdict.getLong("rows_checked", 0L), intact ? "" : ": " + verdict.getJsonObject("first_broken"));
+    return intact;
+  }
+
+  /** Fresh random passwords for admin, operator, auditor and ingestor, for this run only. */
+  private static Map<String, String> demoPasswords() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    Map<String, String> passwords = new java.util.LinkedHashMap<>();
+    for (String role : AccordConfig.ROLES) {
+      byte[] bytes = new byte[12];
+      random.nextBytes(bytes);
+      passwords.put(role, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+    return passwords;
+  }
+
+  private static void printTryIt(String api, GroundTruth truth, Verifier.Report report, String auditorPassword) {
     String mismatched = truth.transactions().stream()
         .filter(e -> report.found().containsKey(e.txnId()) && !e.types().isEmpty())
         .map(GroundTruth.Expected::txnId).findFirst().orElse(truth.transactions().get(0).txnId());
     out.println();
     out.println("Explore the results (add --keep-running to keep Accord up):");
-    out.printf("  curl -s %s/api/v1/stats%n", api);
-    out.printf("  curl -s '%s/api/v1/results?status=MISMATCHED&discrepancyType=AMOUNT&limit=5'%n", api);
-    out.printf("  curl -s %s/api/v1/transactions/%s%n", api, mismatched);
+    out.printf("  TOKEN=$(curl -s %s/api/v1/auth/token -H 'Content-Type: application/json' \\%n"
+        + "      -d '{\"grant_type\":\"password\",\"username\":\"auditor\",\"password\":\"%s\"}' | jq -r .access_token)%n", api, auditorPassword);
+    out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/stats%n", api);
+    out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/results?status=MISMATCHED&discrepancyType=AMOUNT&limit=5'%n", api);
+    out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/transactions/%s%n", api, mismatched);
+    out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/audit/verify%n", api);
   }
 
   /** The demo's own key prefix starts empty, like its database. */
   private static void clearRedis(Vertx vertx, AccordConfig.Redis config) {
-    Redis redis = Redis.createClient(vertx, config.uri());
+    Redis redis = RedisClients.create(vertx, config, 1);
     try {
       String cursor = "0";
       do {

@@ -4,6 +4,7 @@ import com.accord.avro.TransactionEventRecord;
 import com.accord.domain.EventJson;
 import com.accord.domain.TransactionEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,8 +13,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
 
 /**
@@ -54,7 +57,18 @@ public final class AvroEvents {
     if (bytes == null || bytes.length == 0) {
       throw new IOException("record has no value");
     }
-    return DECODER.decode(bytes);
+    try {
+      return DECODER.decode(bytes);
+    } catch (BadHeaderException e) {
+      throw new IOException("not Avro single-object encoding: " + e.getMessage(), e);
+    } catch (MissingSchemaException e) {
+      throw new IOException("written with a schema Accord does not bundle: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // Avro reports a corrupt datum unchecked, often wrapping an EOFException without a message
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IOException("corrupt datum: " + (cause instanceof EOFException
+          ? "the record ends before its last field" : String.valueOf(e.getMessage())), e);
+    }
   }
 
   public static TransactionEventRecord toRecord(TransactionEvent event) {

@@ -25,12 +25,51 @@ public final class Database {
       createIfMissing(config);
     }
     var result = Flyway.configure()
-        .dataSource(config.jdbcUrl(), config.user(), config.password())
+        .dataSource(config.jdbcUrl(), config.adminUser(), config.adminPassword())
         .locations("classpath:db/migration")
         .load()
         .migrate();
+    grantApplicationRole(config);
     log.atInfo().addKeyValue("database", config.database()).addKeyValue("applied", result.migrationsExecuted)
-        .addKeyValue("version", result.targetSchemaVersion).log("database schema is current");
+        .addKeyValue("version", result.targetSchemaVersion).addKeyValue("role", config.user())
+        .log("database schema is current");
+  }
+
+  /**
+   * Accord runs as a role of its own that may read and write its tables but only insert into
+   * and read audit_logs: with the append-only trigger, two independent guards on the trail.
+   */
+  static void grantApplicationRole(AccordConfig.Postgres config) {
+    if (config.user().equals(config.adminUser())) {
+      log.atWarn().addKeyValue("role", config.user())
+          .log("Accord runs as its admin role: audit_logs is guarded by its trigger only, not by grants");
+      return;
+    }
+    String role = "\"" + config.user() + "\"";
+    try (Connection c = DriverManager.getConnection(config.jdbcUrl(), config.adminUser(), config.adminPassword());
+        Statement s = c.createStatement()) {
+      try {
+        s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + config.user() + "') "
+            + "THEN CREATE ROLE " + role + " LOGIN; END IF; END $$");
+      } catch (SQLException e) {
+        if (!"23505".equals(e.getSQLState()) && !"42710".equals(e.getSQLState())) { // created concurrently
+          throw e;
+        }
+      }
+      if (!config.password().isEmpty()) {
+        s.execute("ALTER ROLE " + role + " LOGIN PASSWORD '" + config.password().replace("'", "''") + "'");
+      }
+      s.execute("GRANT CONNECT ON DATABASE \"" + config.database() + "\" TO " + role);
+      s.execute("GRANT USAGE ON SCHEMA public TO " + role);
+      s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+      s.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
+      s.execute("REVOKE UPDATE, DELETE, TRUNCATE ON audit_logs FROM " + role);
+      s.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_chain_head FROM " + role);
+      s.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON flyway_schema_history FROM " + role);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot grant role " + config.user() + " its rights on " + config.database()
+          + ": " + e.getMessage(), e);
+    }
   }
 
   public static void createIfMissing(AccordConfig.Postgres config) {
@@ -63,6 +102,6 @@ public final class Database {
   }
 
   private static Connection maintenance(AccordConfig.Postgres config) throws SQLException {
-    return DriverManager.getConnection(config.withDatabase("postgres").jdbcUrl(), config.user(), config.password());
+    return DriverManager.getConnection(config.withDatabase("postgres").jdbcUrl(), config.adminUser(), config.adminPassword());
   }
 }

@@ -20,6 +20,7 @@ import com.accord.domain.EventJson;
 import com.accord.domain.FieldError;
 import com.accord.domain.ReconciliationResult;
 import com.accord.domain.TransactionEvent;
+import com.accord.infra.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -27,8 +27,12 @@ public final class HttpSink implements EventSink {
   private final List<CompletableFuture<?>> pending = new ArrayList<>();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
-  public HttpSink(String apiBase) {
+  private final java.util.function.Supplier<String> authorization;
+
+  /** @param authorization the Authorization header value for each request (see {@link AccessToken}) */
+  public HttpSink(String apiBase, java.util.function.Supplier<String> authorization) {
     this.endpoint = URI.create(apiBase + "/api/v1/events");
+    this.authorization = authorization;
   }
 
   @Override
@@ -39,6 +43,7 @@ public final class HttpSink implements EventSink {
       String body = chunk.stream().map(EventJson::toJson).collect(Collectors.joining(",", "[", "]"));
       HttpRequest request = HttpRequest.newBuilder(endpoint)
           .header("Content-Type", "application/json")
+          .header("Authorization", authorization.get())
           .timeout(Duration.ofSeconds(60))
           .POST(HttpRequest.BodyPublishers.ofString(body))
           .build();

@@ -31,9 +31,12 @@ public final class Verifier {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String apiBase;
+  private final java.util.function.Supplier<String> authorization;
 
-  public Verifier(String apiBase) {
+  /** @param authorization the Authorization header value for each request (see {@link AccessToken}) */
+  public Verifier(String apiBase, java.util.function.Supplier<String> authorization) {
     this.apiBase = apiBase;
+    this.authorization = authorization;
   }
 
   /** What Accord says of one transaction. */
@@ -171,7 +174,8 @@ public final class Verifier {
 
   private JsonObject get(String pathAndQuery) throws Exception {
     HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create(apiBase + pathAndQuery)).timeout(Duration.ofSeconds(60)).GET().build(),
+        HttpRequest.newBuilder(URI.create(apiBase + pathAndQuery)).timeout(Duration.ofSeconds(60))
+            .header("Authorization", authorization.get()).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IllegalStateException("GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());

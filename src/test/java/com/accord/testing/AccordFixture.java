@@ -5,7 +5,9 @@ import com.accord.config.AccordConfig;
 import com.accord.domain.EventJson;
 import com.accord.domain.TransactionEvent;
 import com.accord.persistence.Database;
-import com.accord.persistence.PgPools;
+import com.accord.simulation.AccessToken;
+import com.accord.simulation.Verifier;
+import com.accord.infra.PgPools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -41,13 +43,18 @@ public final class AccordFixture implements AutoCloseable {
   private final Pool pool;
   private final Redis redis;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Map<String, String> passwords;
+  private final Map<String, AccessToken> tokens;
   private Accord accord;
   private String baseUrl;
+  private String role = "admin";
 
-  private AccordFixture(Vertx vertx, AccordConfig config) {
+  private AccordFixture(Vertx vertx, AccordConfig config, Map<String, String> passwords) {
     this.vertx = vertx;
     this.config = config;
-    this.pool = PgPools.create(vertx, config.postgres(), "test");
+    this.passwords = passwords;
+    this.tokens = new java.util.concurrent.ConcurrentHashMap<>();
+    this.pool = PgPools.create(vertx, config.postgres().asAdmin(), "test");
     this.redis = Redis.createClient(vertx, config.redis().uri());
   }
 
@@ -61,8 +68,19 @@ public final class AccordFixture implements AutoCloseable {
     env.put("ACCORD_RULES_WINDOW", "PT1S");
     env.put("ACCORD_CORRELATION_SWEEP_INTERVAL", "PT0.05S");
     env.put("ACCORD_KAFKA_ENABLED", "false");
+    Map<String, String> passwords = new java.util.LinkedHashMap<>();
+    for (String r : AccordConfig.ROLES) {
+      passwords.put(r, "pw-" + r + "-" + UUID.randomUUID());
+    }
+    env.put("ACCORD_SECURITY_BOOTSTRAP_USERS", String.join(",", passwords.entrySet().stream()
+        .map(e -> e.getKey() + ":" + e.getValue() + ":" + e.getKey()).toList()));
+    env.put("ACCORD_SECURITY_BCRYPT_STRENGTH", "4");
+    env.put("ACCORD_SECURITY_RATE_LIMIT_PRINCIPAL_PER_SECOND", "100000");
+    env.put("ACCORD_SECURITY_RATE_LIMIT_PRINCIPAL_BURST", "100000");
+    env.put("ACCORD_SECURITY_RATE_LIMIT_ADDRESS_PER_SECOND", "100000");
+    env.put("ACCORD_SECURITY_RATE_LIMIT_ADDRESS_BURST", "100000");
     env.putAll(overrides);
-    AccordFixture fixture = new AccordFixture(vertx, AccordConfig.load(null, env));
+    AccordFixture fixture = new AccordFixture(vertx, AccordConfig.load(null, env), passwords);
     fixture.startAccord();
     return fixture;
   }
@@ -97,10 +115,44 @@ public final class AccordFixture implements AutoCloseable {
     return baseUrl;
   }
 
+  /** The password of the bootstrap user named after a role (admin, operator, auditor, ingestor). */
+  public String password(String user) {
+    return passwords.get(user);
+  }
+
+  /** A signed-in token source for a bootstrap user. */
+  public AccessToken token(String user) {
+    return tokens.computeIfAbsent(user, u -> new AccessToken(baseUrl, u, passwords.get(u)));
+  }
+
+  /** A verifier signed in as admin. */
+  public Verifier verifier() {
+    return new Verifier(baseUrl, token("admin"));
+  }
+
+  /** This fixture's HTTP helpers acting as another user (a role name), or anonymously with null. */
+  public AccordFixture as(String user) {
+    AccordFixture view = new AccordFixture(this);
+    view.role = user;
+    return view;
+  }
+
+  private AccordFixture(AccordFixture other) {
+    this.vertx = other.vertx;
+    this.config = other.config;
+    this.pool = other.pool;
+    this.redis = other.redis;
+    this.passwords = other.passwords;
+    this.tokens = other.tokens;
+    this.accord = other.accord;
+    this.baseUrl = other.baseUrl;
+  }
+
   /** Starts Accord (again) on the same database and key prefix. */
   public void startAccord() {
     accord = Accord.start(vertx, config).await();
     baseUrl = "http://127.0.0.1:" + accord.httpPort();
+    tokens.clear();
   }
 
   public void stopAccord() {
@@ -142,11 +194,31 @@ public final class AccordFixture implements AutoCloseable {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
+    authorize(request);
     return send(request.build());
   }
 
   public HttpResult get(String pathAndQuery) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(Duration.ofSeconds(30)).GET().build());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
+    authorize(request);
+    return send(request.build());
+  }
+
+  /** Any method, with a JSON body or none, as this view's user. */
+  public HttpResult request(String method, String path, String jsonBody) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+    if (jsonBody != null) {
+      request.header("Content-Type", "application/json");
+    }
+    authorize(request);
+    return send(request.build());
+  }
+
+  private void authorize(HttpRequest.Builder request) {
+    if (role != null) {
+      request.header("Authorization", token(role).get());
+    }
   }
 
   private HttpResult send(HttpRequest request) {

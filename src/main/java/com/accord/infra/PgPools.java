@@ -1,4 +1,4 @@
-package com.accord.persistence;
+package com.accord.infra;
 
 import com.accord.config.AccordConfig;
 import io.vertx.core.Vertx;
@@ -20,7 +20,13 @@ public final class PgPools {
         .setPassword(config.password())
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(64)
-        .setPipeliningLimit(16);
+        .setPipeliningLimit(16)
+        .setSslMode(io.vertx.pgclient.SslMode.of(config.sslMode()));
+    if (!config.sslCaPath().isEmpty()) {
+      connect.setSslOptions(new io.vertx.core.net.ClientSSLOptions()
+          .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(config.sslCaPath()))
+          .setHostnameVerificationAlgorithm(config.sslMode().equals("verify-full") ? "HTTPS" : ""));
+    }
     PoolOptions pool = new PoolOptions()
         .setMaxSize(config.poolSize())
         .setMaxWaitQueueSize(1024)
