@@ -2,6 +2,7 @@ package com.accord.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.accord.domain.ResultStatus;
 import com.accord.simulation.Defect;
 import com.accord.simulation.GeneratedTransaction;
 import com.accord.simulation.GroundTruth;
@@ -63,8 +64,7 @@ class KafkaEndToEndTest {
 
     KafkaSupport.assertExact(report);
     assertThat(report.found().values()).extracting(Verifier.Found::status).as("statuses found")
-        .contains(com.accord.domain.ResultStatus.MATCHED, com.accord.domain.ResultStatus.MISMATCHED,
-            com.accord.domain.ResultStatus.MISSING);
+        .contains(ResultStatus.MATCHED, ResultStatus.MISMATCHED, ResultStatus.MISSING);
 
     // the generator is deterministic for a scenario and start: the very events the simulator sent
     List<GeneratedTransaction> sent = new TrafficGenerator(chaos, truth.startedAt(), prefix).generate(TRANSACTIONS);
