@@ -276,8 +276,10 @@ public record AccordConfig(
       default -> throw new ConfigException("kafka.encoding", "must be single-object or confluent, got '" + encodingName + "'");
     };
     String registry = tree.string("kafka.schemaRegistryUrl").trim();
-    if (encoding == Encoding.CONFLUENT && registry.isEmpty()) {
-      throw new ConfigException("kafka.schemaRegistryUrl", "is required with kafka.encoding confluent");
+    if (encoding == Encoding.CONFLUENT) {
+      // refused rather than half-supported: the consumer decodes single-object encoding only
+      throw new ConfigException("kafka.encoding", "confluent (schema-registry wire format) is not supported by this "
+          + "version of Accord; use single-object");
     }
     String deadLetter = tree.nonBlank("kafka.deadLetterTopic");
     if (topics.containsKey(deadLetter)) {
