@@ -84,6 +84,10 @@ public final class Demo {
           run.events(), run.elapsed().toMillis() / 1000.0, run.eventsPerSecond(), truthFile);
       out.printf("injected: %s%n", Verifier.defectCounts(run.truth()));
       Verifier.Report report = new Verifier(api, admin).verify(run.truth(), config.rules().window().plusMinutes(2));
+      double settledSeconds = java.time.Duration.between(run.truth().startedAt(), java.time.Instant.now()).toMillis() / 1000.0;
+      out.printf("end to end: %,d events produced, reconciled and verified settled %.1f s after the first was sent: %,.0f events/s "
+          + "(an upper bound on time: it includes verify's two confirming polls, 0.5 s apart)%n",
+          run.events(), settledSeconds, run.events() / settledSeconds);
       report.print(out);
       boolean chainIntact = printAuditChain(api, admin);
       exit = report.passed() && chainIntact ? 0 : 1;
