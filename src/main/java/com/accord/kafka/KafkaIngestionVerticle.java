@@ -148,7 +148,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     }
     IngestBatch batch = new IngestBatch(Via.KAFKA, receivedAt, events, rejections);
     return ingest(batch, 0)
-        .compose(receipt -> deadLetter(records, rejections))
+        .compose(receipt -> deadLetter(records, rejections, 0))
         .compose(v -> consumer.commit(offsets))
         .<Void>mapEmpty()
         .recover(e -> {
@@ -204,7 +204,23 @@ public final class KafkaIngestionVerticle extends VerticleBase {
         });
   }
 
-  private Future<Void> deadLetter(KafkaConsumerRecords<String, byte[]> records, List<Rejection> rejections) {
+  /**
+   * Copies rejected records to the dead-letter topic before the batch's offsets are committed;
+   * retried like ingestion, since the consumer moves on once this batch is done.
+   */
+  private Future<Void> deadLetter(KafkaConsumerRecords<String, byte[]> records, List<Rejection> rejections, int attempt) {
+    return sendDeadLetters(records, rejections).recover(e -> {
+      if (stopping) {
+        return Future.failedFuture(e);
+      }
+      long delay = Math.min(RETRY_DELAY_MAX.toMillis(), 100L << Math.min(attempt, 7));
+      log.atWarn().addKeyValue("attempt", attempt + 1).addKeyValue("retry_in_ms", delay)
+          .log("dead letters not produced yet: " + e.getMessage());
+      return vertx.timer(delay).compose(t -> deadLetter(records, rejections, attempt + 1));
+    });
+  }
+
+  private Future<Void> sendDeadLetters(KafkaConsumerRecords<String, byte[]> records, List<Rejection> rejections) {
     List<Future<?>> sent = new ArrayList<>(rejections.size());
     for (Rejection rejection : rejections) {
       KafkaConsumerRecord<String, byte[]> record = records.recordAt(rejection.index());
@@ -245,6 +261,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     properties.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
     properties.put("acks", "all");
     properties.put("enable.idempotence", "true");
+    properties.put("max.in.flight.requests.per.connection", "1"); // see KafkaSink: KAFKA-15591
     return properties;
   }
 }

@@ -35,6 +35,10 @@ public final class KafkaSink implements EventSink {
     properties.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     properties.put(ProducerConfig.CLIENT_ID_CONFIG, "accord-simulator");
+    // One request in flight per broker: Kafka 4.1 can refuse the first produce to a partition
+    // created moments before and then reject the retries as out of sequence (KAFKA-15591),
+    // losing them; with one in flight that sequence cannot arise.
+    properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     this.producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
   }
 
