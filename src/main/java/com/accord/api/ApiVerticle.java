@@ -150,7 +150,7 @@ public final class ApiVerticle extends VerticleBase {
           .allowedHeaders(java.util.Set.of("Authorization", "Content-Type", "X-Request-Id"))
           .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH)));
     }
-    builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(verifier, "accord"));
+    builder.security("bearerAuth").httpHandler(new BearerAuthentication(JWTAuthHandler.create(verifier, "accord")));
 
     // Items are validated one by one by EventParser: a bad item must not fail its batch, and
     // amounts must never pass through the router's binary-float JSON numbers.
@@ -317,11 +317,23 @@ public final class ApiVerticle extends VerticleBase {
     return null;
   }
 
+  /** PostgreSQL refused a text value of the request (SQLSTATE 22021: NUL or invalid UTF-8): the input's fault, not the server's. */
+  private static boolean unstorableText(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof io.vertx.pgclient.PgException pg && "22021".equals(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     ValidatorException invalid = validatorException(failure);
     if (invalid != null) {
       Problems.send(ctx, 400, "Request does not match the API contract", invalid.getMessage());
+    } else if (unstorableText(failure)) {
+      Problems.send(ctx, 400, "Invalid value", "a value of this request holds a character that cannot be stored or searched for (such as NUL)");
     } else if (ctx.statusCode() == 401) {
       // never say why: which check failed would help whoever forges tokens
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"accord\"");

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -76,13 +77,18 @@ public final class AuditQueries {
     }
   }
 
-  /** Recomputes the chain from the first row; names the first broken link, if any. */
+  /**
+   * Recomputes the chain from the first row; names the first broken link, if any. Rows and chain
+   * head are read in one snapshot: rows appended while the chain is walked would otherwise make
+   * the head look ahead of the trail, a break that is not there.
+   */
   public Future<JsonObject> verify() {
-    return verifyFrom(0, GENESIS, 0);
+    return pool.withTransaction(connection -> connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute().compose(v -> verifyFrom(connection, 0, GENESIS, 0)));
   }
 
-  private Future<JsonObject> verifyFrom(long afterSeq, byte[] previousHash, long checked) {
-    return pool.preparedQuery("""
+  private Future<JsonObject> verifyFrom(SqlClient client, long afterSeq, byte[] previousHash, long checked) {
+    return client.preparedQuery("""
             SELECT seq, prev_hash, hash,
                    audit_row_digest(prev_hash, seq, occurred_at, actor, action, resource_type, resource_id, outcome, details) AS computed
             FROM audit_logs WHERE seq > $1 ORDER BY seq LIMIT $2""")
@@ -108,15 +114,15 @@ public final class AuditQueries {
             count++;
           }
           if (rows.size() == VERIFY_PAGE) {
-            return verifyFrom(expectedSeq - 1, expectedPrevious, count);
+            return verifyFrom(client, expectedSeq - 1, expectedPrevious, count);
           }
-          return checkHead(count, expectedSeq - 1, expectedPrevious);
+          return checkHead(client, count, expectedSeq - 1, expectedPrevious);
         });
   }
 
   /** The chain head records the last row written: rows cut from the end show here. */
-  private Future<JsonObject> checkHead(long checked, long lastSeq, byte[] lastHash) {
-    return pool.query("SELECT last_seq, last_hash FROM audit_chain_head").execute().compose(rows -> {
+  private Future<JsonObject> checkHead(SqlClient client, long checked, long lastSeq, byte[] lastHash) {
+    return client.query("SELECT last_seq, last_hash FROM audit_chain_head").execute().compose(rows -> {
       Row head = rows.iterator().next();
       long headSeq = head.getLong("last_seq");
       if (headSeq != lastSeq) {

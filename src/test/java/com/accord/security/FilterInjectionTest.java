@@ -4,6 +4,7 @@ import static com.accord.security.SecuritySupport.assertProblem;
 import static com.accord.security.SecuritySupport.encode;
 import static com.accord.security.SecuritySupport.mismatchedTransaction;
 import static com.accord.security.SecuritySupport.queryParameters;
+import static com.accord.security.SecuritySupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.accord.testing.AccordFixture;
@@ -11,6 +12,7 @@ import com.accord.testing.AccordFixture.HttpResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +68,10 @@ class FilterInjectionTest {
       "10 000 letters", "A".repeat(10_000),
       "10 000 quotes", "'".repeat(10_000));
 
+  /** HTTP/1.1 only: over h2c an oversized header block ends the connection (GOAWAY) instead of answering. */
+  private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
   private static AccordFixture fixture;
   private static String txn;
   private static long results;
@@ -100,15 +106,33 @@ class FilterInjectionTest {
     return cases.stream();
   }
 
-  /** 400 naming the problem, or 200 with the rows that match the value — and no row matches these values. */
-  private static void assertRefusedOrMatchedAsData(HttpResult response, String what) {
+  /** Where a free-text filter's value must appear in each item of a page; other parameters take no free text. */
+  private static final Map<String, String> TEXT_FILTERS = Map.of(
+      "/api/v1/results?source", "sources_seen",
+      "/api/v1/audit?actor", "actor",
+      "/api/v1/audit?action", "action",
+      "/api/v1/audit?resourceType", "resource_type",
+      "/api/v1/audit?resourceId", "resource_id");
+
+  /**
+   * 400 naming the problem, or — for a free-text filter — 200 with only the rows that hold
+   * exactly this value (the audit trail may well hold it: earlier calls of this class used it).
+   */
+  private static void assertRefusedOrMatchedAsData(HttpResult response, String path, String parameter, String value, String what) {
     assertThat(response.status()).as("%s answered %s", what, response.body()).isLessThan(500).isIn(200, 400);
     if (response.status() == 400) {
       assertProblem(response, 400);
-    } else {
-      JsonObject page = response.json();
-      assertThat(page.getJsonArray("items")).as("%s: no row holds this value", what).isEmpty();
-      assertThat(page.getValue("next_cursor")).isNull();
+      return;
+    }
+    String field = TEXT_FILTERS.get(path + "?" + parameter);
+    assertThat(field).as("%s: only free-text filters may take this value, the others must refuse it", what).isNotNull();
+    for (Object item : response.json().getJsonArray("items")) {
+      Object held = ((JsonObject) item).getValue(field);
+      if (held instanceof io.vertx.core.json.JsonArray values) {
+        assertThat(values.getList()).as("%s: %s of %s", what, field, item).contains(value);
+      } else {
+        assertThat(held).as("%s: %s of %s", what, field, item).isEqualTo(value);
+      }
     }
   }
 
@@ -118,20 +142,21 @@ class FilterInjectionTest {
   void aHostileFilterValueIsRefusedOrTakenAsPlainData(String path, String parameter, String name, String value) {
     HttpResult response = fixture.get(path + "?" + parameter + "=" + encode(value));
 
-    assertRefusedOrMatchedAsData(response, path + "?" + parameter + "=<" + name + ">");
+    assertRefusedOrMatchedAsData(response, path, parameter, value, path + "?" + parameter + "=<" + name + ">");
   }
 
   @Order(1)
   @ParameterizedTest(name = "{0}?{1}=<{2}>")
   @MethodSource("oversizedFilters")
   void anOversizedFilterValueIsRefusedWithoutAServerError(String path, String parameter, String name, String value) {
-    HttpResult response = fixture.get(path + "?" + parameter + "=" + encode(value));
+    HttpResult response = send(HTTP_1_1, "GET", fixture.baseUrl() + path + "?" + parameter + "=" + encode(value),
+        Map.of("Authorization", fixture.token("admin").get()), null);
 
-    // the HTTP server itself may refuse a request line this long (414 / 431) before Accord sees it
+    // the HTTP server itself refuses a request line this long (414 / 431) before Accord sees it
     if (response.status() == 414 || response.status() == 431) {
       return;
     }
-    assertRefusedOrMatchedAsData(response, path + "?" + parameter + "=<" + name + ">");
+    assertRefusedOrMatchedAsData(response, path, parameter, value, path + "?" + parameter + "=<" + name + ">");
   }
 
   @Order(1)
