@@ -8,6 +8,7 @@ import com.accord.kafka.EmbeddedKafka;
 import com.accord.kafka.KafkaIngestionVerticle;
 import com.accord.persistence.Database;
 import com.accord.persistence.PersistenceVerticle;
+import com.accord.push.PushVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public final class Accord {
           return vertx.deployVerticle(new PersistenceVerticle(config.postgres())).onSuccess(deployments::add)
               .compose(v -> vertx.deployVerticle(new CorrelationVerticle(config))).onSuccess(deployments::add)
               .compose(v -> vertx.deployVerticle(new IngestionVerticle())).onSuccess(deployments::add)
+              .compose(v -> vertx.deployVerticle(new PushVerticle(config))).onSuccess(deployments::add)
               .compose(v -> config.kafka().enabled()
                   ? vertx.deployVerticle(new KafkaIngestionVerticle(config.kafka(), config.rules())).onSuccess(deployments::add)
                   : Future.succeededFuture())

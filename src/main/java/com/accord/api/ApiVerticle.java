@@ -9,6 +9,7 @@ import com.accord.security.TokenVerifier;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import com.accord.bus.Addresses;
@@ -169,19 +170,65 @@ public final class ApiVerticle extends VerticleBase {
     route(builder, guard, "getRules", ctx -> Responses.json(ctx, 200, RulesJson.of(config.rules())));
     route(builder, guard, "healthLive", ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
     route(builder, guard, "healthReady", this::ready);
+    route(builder, guard, "getAuthConfig", ctx -> Responses.reply(ctx, authConfig(verifier)));
     new AuthRoutes(config, issuer).mount(builder, guard);
     new WorkflowRoutes(pool).mount(builder, guard);
     new AuditRoutes(new AuditQueries(pool)).mount(builder, guard);
+    new SimulatorControl(vertx).mount(builder, guard);
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().size() < 2) {
         throw new IllegalStateException("operation " + route.getOperation().getOperationId() + " of openapi.yaml has no handler");
       }
     }
 
-    Router router = builder.createRouter();
-    router.route().last().handler(ctx -> Problems.send(ctx, 404, "Not Found", "no operation at " + ctx.request().path()));
-    router.route().failureHandler(this::failure);
-    return router;
+    Router api = builder.createRouter();
+    api.route().last().handler(ctx -> Problems.send(ctx, 404, "Not Found", "no operation at " + ctx.request().path()));
+    api.route().failureHandler(this::failure);
+
+    // the bridge and the dashboard's files sit beside the API, outside its body handling and audit of calls
+    Router main = Router.router(vertx);
+    main.route("/eventbus/*").subRouter(new DashboardBridge(vertx, config, verifier, audit).router());
+    main.get().pathRegex("^/(?!api/|health/|\\.well-known/|eventbus/).*").handler(this::dashboardHeaders)
+        .handler(StaticHandler.create(DASHBOARD_ROOT).setCachingEnabled(true).setIndexPage("index.html"));
+    main.route("/*").subRouter(api);
+    return main;
+  }
+
+  /** The dashboard's files, built into the jar; a strict content policy since the page holds tokens. */
+  private static final String DASHBOARD_ROOT = "dashboard";
+
+  private void dashboardHeaders(RoutingContext ctx) {
+    ctx.response().headers()
+        .set("Content-Security-Policy", "default-src 'self'; connect-src 'self' " + oidcOrigin()
+            + "; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'")
+        .set("X-Content-Type-Options", "nosniff")
+        .set("X-Frame-Options", "DENY")
+        .set("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+
+  private String oidcOrigin() {
+    if (config.security().embedded()) {
+      return "";
+    }
+    java.net.URI issuer = java.net.URI.create(config.security().issuer());
+    return issuer.getScheme() + "://" + issuer.getAuthority();
+  }
+
+  /** How the dashboard signs in: the embedded issuer's token endpoint, or the provider's endpoints from its discovery. */
+  private Future<JsonObject> authConfig(TokenVerifier verifier) {
+    JsonObject answer = new JsonObject()
+        .put("mode", config.security().embedded() ? "embedded" : "oidc")
+        .put("issuer", config.security().issuer())
+        .put("client_id", "accord-dashboard");
+    if (config.security().embedded()) {
+      return Future.succeededFuture(answer.put("token_endpoint", "/api/v1/auth/token")
+          .put("authorization_endpoint", null).put("end_session_endpoint", null));
+    }
+    return TokenVerifier.discovery(vertx, config.security().issuer()).map(d -> answer
+        .put("token_endpoint", d.getString("token_endpoint"))
+        .put("authorization_endpoint", d.getString("authorization_endpoint"))
+        .put("end_session_endpoint", d.getString("end_session_endpoint")));
   }
 
   /** Mounts an operation's handler behind its access rule, read from the contract. */

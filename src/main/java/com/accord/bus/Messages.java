@@ -14,7 +14,7 @@ public final class Messages {
   private Messages() {}
 
   /** How an event entered Accord. */
-  public enum Via { HTTP, KAFKA, REPLAY }
+  public enum Via { HTTP, KAFKA, REPLAY, SIMULATOR }
 
   /** What became of one submitted item. */
   public enum Disposition { ACCEPTED, DUPLICATE, CONFLICT, REJECTED }

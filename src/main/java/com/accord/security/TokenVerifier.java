@@ -69,6 +69,12 @@ public final class TokenVerifier implements JWTAuth {
         .map(jwks -> jwks.getJsonArray("keys").stream().map(JsonObject.class::cast).toList());
   }
 
+  /** The provider's discovery document. */
+  public static Future<JsonObject> discovery(Vertx vertx, String issuer) {
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
+    return getJson(http, issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration").eventually(http::close);
+  }
+
   private static Future<JsonObject> getJson(HttpClient http, String url) {
     return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(10_000))
         .compose(request -> request.send())

@@ -1,0 +1,102 @@
+package com.accord.push;
+
+import com.accord.bus.Addresses;
+import com.accord.bus.LocalCodec;
+import com.accord.bus.Messages.ResultsStored;
+import com.accord.bus.Messages.StoredResult;
+import com.accord.config.AccordConfig;
+import com.accord.domain.Discrepancy;
+import com.accord.domain.ReconciliationResult;
+import com.accord.infra.PgPools;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns stored changes into what dashboards see: every new or changed result goes out on
+ * {@link #RESULTS}, and once a second a statistics digest on {@link #STATS}. The SockJS bridge
+ * forwards these two addresses, and only these, to authenticated sessions.
+ */
+public final class PushVerticle extends VerticleBase {
+
+  public static final String RESULTS = "accord.push.results";
+  public static final String STATS = "accord.push.stats";
+
+  private static final Logger log = LoggerFactory.getLogger(PushVerticle.class);
+
+  private final AccordConfig config;
+  private Pool pool;
+  private long timer = -1;
+  private boolean computing;
+
+  public PushVerticle(AccordConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalCodec.registerAll(vertx.eventBus());
+    pool = PgPools.create(vertx, config.postgres(), "push");
+    timer = vertx.setPeriodic(1000, id -> publishStats());
+    return vertx.eventBus().<ResultsStored>localConsumer(Addresses.RESULTS_CHANGED, m -> publishChanges(m.body())).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private void publishChanges(ResultsStored stored) {
+    JsonArray changes = new JsonArray();
+    for (StoredResult s : stored.changed()) {
+      ReconciliationResult r = s.result();
+      JsonArray types = new JsonArray();
+      r.discrepancies().stream().map(Discrepancy::type).distinct().sorted().forEach(t -> types.add(t.name()));
+      changes.add(new JsonObject()
+          .put("txn_id", r.txnId())
+          .put("status", r.status().name())
+          .put("previous_status", s.previousStatus())
+          .put("version", s.version())
+          .put("discrepancy_types", types)
+          .put("sources_seen", new JsonArray(r.sourcesSeen()))
+          .put("sources_missing", new JsonArray(r.sourcesMissing()))
+          .put("amount", r.referenceAmount() == null ? null : r.referenceAmount().toPlainString())
+          .put("currency", r.currency())
+          .put("updated_at", Instant.now().toString()));
+    }
+    vertx.eventBus().publish(RESULTS, new JsonObject().put("changes", changes));
+  }
+
+  /** One digest a second whatever the number of dashboards: computed once, published to all. */
+  private void publishStats() {
+    if (computing) {
+      return;
+    }
+    computing = true;
+    Future<JsonObject> stats = com.accord.persistence.StatsQuery.stats(pool);
+    Future<JsonObject> lastSeen = pool.preparedQuery("""
+            SELECT s.source, (SELECT max(received_at) FROM raw_events e WHERE e.source = s.source) AS last_seen
+            FROM unnest($1::text[]) AS s(source)""").execute(io.vertx.sqlclient.Tuple.of(config.rules().sources().toArray(String[]::new)))
+        .map(rows -> {
+          JsonObject seen = new JsonObject();
+          for (Row row : rows) {
+            if (row.getOffsetDateTime("last_seen") != null) {
+              seen.put(row.getString("source"), row.getOffsetDateTime("last_seen").toInstant().toString());
+            }
+          }
+          return seen;
+        });
+    Future.all(stats, lastSeen)
+        .onSuccess(all -> vertx.eventBus().publish(STATS, stats.result()
+            .put("at", Instant.now().toString()).put("last_seen_by_source", lastSeen.result())))
+        .onFailure(e -> log.atWarn().log("statistics digest not computed: " + e.getMessage()))
+        .onComplete(done -> computing = false);
+  }
+}
