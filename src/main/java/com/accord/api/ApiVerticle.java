@@ -42,6 +42,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -142,7 +143,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract contract, TokenVerifier verifier, EmbeddedIssuer issuer) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    Guard guard = new Guard(config, new RateLimits(config.security().rateLimit()), audit);
+    Guard guard = new Guard(config, new RateLimits(config.security().rateLimit()), audit, RequestValidator.create(vertx, contract));
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
     builder.rootHandler(guard::front);
     if (!config.http().corsAllowedOrigins().isEmpty()) {
@@ -231,13 +232,24 @@ public final class ApiVerticle extends VerticleBase {
         .put("end_session_endpoint", d.getString("end_session_endpoint")));
   }
 
-  /** Mounts an operation's handler behind its access rule, read from the contract. */
+  /**
+   * Mounts an operation's handler behind its access rule, read from the contract. The request is
+   * validated against the contract after the access rule, not before as the router would: a
+   * caller who may not call the operation is refused (403, audited as denied) without learning
+   * anything from its validator.
+   */
   static void route(RouterBuilder builder, Guard guard, String operationId, io.vertx.core.Handler<RoutingContext> handler) {
     OpenAPIRoute route = builder.getRoute(operationId);
     if (route == null) {
       throw new IllegalStateException("openapi.yaml has no operation " + operationId);
     }
-    route.addHandler(guard.authorize(AccessRule.of(route.getOperation()))).addHandler(handler);
+    boolean validate = route.doValidation();
+    route.setDoValidation(false);
+    route.addHandler(guard.authorize(AccessRule.of(route.getOperation())));
+    if (validate) {
+      route.addHandler(guard.validate(route.getOperation()));
+    }
+    route.addHandler(handler);
   }
 
   // ---- ingestion -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.Operation;
 import java.util.List;
 
@@ -16,9 +17,6 @@ import java.util.List;
  */
 final class BearerAuthentication implements JWTAuthHandler {
 
-  /** Where the OpenAPI router keeps an operation's contract on its route. */
-  private static final String OPERATION_METADATA = "openApiOperation";
-
   private final JWTAuthHandler delegate;
 
   BearerAuthentication(JWTAuthHandler delegate) {
@@ -28,7 +26,7 @@ final class BearerAuthentication implements JWTAuthHandler {
   @Override
   public void handle(RoutingContext ctx) {
     Route route = ctx.currentRoute();
-    Object operation = route == null ? null : route.getMetadata(OPERATION_METADATA);
+    Object operation = route == null ? null : route.getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
     if (operation instanceof Operation op && ctx.get(Guard.OPERATION) == null) {
       ctx.put(Guard.OPERATION, op.getOperationId());
     }

@@ -8,13 +8,19 @@ import com.accord.security.Principal;
 import com.accord.security.RateLimits;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ValidatorException;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
  * What every request passes through, in one place: a request id, security headers, the rate
- * limits, the access rule of its operation (deny by default) and, when the response is done, one
- * audit row — for allowed and denied calls alike.
+ * limits, the access rule of its operation (deny by default), then validation against the
+ * contract and, when the response is done, one audit row — for allowed and denied calls alike.
  */
 final class Guard {
 
@@ -27,11 +33,14 @@ final class Guard {
   private final AccordConfig config;
   private final RateLimits limits;
   private final AuditTrail audit;
+  private final RequestValidator validator;
+  private final RequestExtractor extractor = RequestExtractor.withBodyHandler();
 
-  Guard(AccordConfig config, RateLimits limits, AuditTrail audit) {
+  Guard(AccordConfig config, RateLimits limits, AuditTrail audit, RequestValidator validator) {
     this.config = config;
     this.limits = limits;
     this.audit = audit;
+    this.validator = validator;
   }
 
   /** Root handler: runs before authentication. */
@@ -83,6 +92,17 @@ final class Guard {
       }
       ctx.next();
     };
+  }
+
+  /** Validates the request against its operation in the contract; runs after {@link #authorize}. */
+  Handler<RoutingContext> validate(Operation operation) {
+    return ctx -> extractor.extractValidatableRequest(ctx, operation)
+        .compose(request -> validator.validate(request, operation.getOperationId()))
+        .onSuccess(validated -> {
+          ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
+          ctx.next();
+        })
+        .onFailure(e -> ctx.fail(e instanceof ValidatorException ? new HttpException(400, e.getMessage(), e) : e));
   }
 
   private static void tooMany(RoutingContext ctx, long retryAfterSeconds, String detail) {

@@ -23,7 +23,7 @@ final class Problems {
     if (requestId != null) {
       problem.put("request_id", requestId);
     }
-    if (status == 503 || status == 429) {
+    if ((status == 503 || status == 429) && !ctx.response().headers().contains("Retry-After")) {
       ctx.response().putHeader("Retry-After", "1");
     }
     ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(problem.encode());

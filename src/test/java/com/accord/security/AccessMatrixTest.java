@@ -60,10 +60,13 @@ class AccessMatrixTest {
       Map.entry("verifyAudit", Set.of("admin", "auditor")),
       Map.entry("listUsers", Set.of("admin")),
       Map.entry("createUser", Set.of("admin")),
-      Map.entry("updateUser", Set.of("admin"))));
+      Map.entry("updateUser", Set.of("admin")),
+      Map.entry("getSimulator", Set.of("admin")),
+      Map.entry("startSimulator", Set.of("admin")),
+      Map.entry("stopSimulator", Set.of("admin"))));
   /** The operations anyone may call. */
   private static final Set<String> DOCUMENTED_PUBLIC = Set.of(
-      "issueToken", "getJwks", "getOpenIdConfiguration", "healthLive", "healthReady");
+      "issueToken", "getJwks", "getOpenIdConfiguration", "getAuthConfig", "healthLive", "healthReady");
 
   private static AccordFixture fixture;
   /** A MISMATCHED transaction: resolving it succeeds every time. */
@@ -98,7 +101,8 @@ class AccessMatrixTest {
       "annotateTransaction", () -> new JsonObject().put("text", "access matrix").encode(),
       "createUser", () -> new JsonObject().put("username", unique("matrix-new")).put("password", "a long enough password")
           .put("roles", new JsonArray().add("auditor")).encode(),
-      "updateUser", () -> new JsonObject().put("disabled", false).encode());
+      "updateUser", () -> new JsonObject().put("disabled", false).encode(),
+      "startSimulator", () -> new JsonObject().put("scenario", "clean").put("rate", 1).put("transactions", 1).encode());
 
   /** The request path with its parameters filled in. */
   private static String path(Operation op) {
@@ -220,7 +224,8 @@ class AccessMatrixTest {
 
   @Test
   void theDocumentedMatrixIsTheOneArchitectureDescribes() {
-    // admin everything; operator reads + resolve/annotate; auditor reads + audit; ingestor only ingestion and /me
+    // admin everything (simulator control too); operator reads + resolve/annotate; auditor reads + audit;
+    // ingestor only ingestion and /me
     Set<String> reads = Set.of("getTransaction", "listResults", "getStats", "getRules", "whoAmI");
     DOCUMENTED.forEach((id, roles) -> {
       assertThat(roles).as("admin may call %s", id).contains("admin");
