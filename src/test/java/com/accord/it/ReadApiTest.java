@@ -267,7 +267,7 @@ class ReadApiTest {
 
   @Test
   void anUnknownPathIsNotFound() {
-    for (String path : Arrays.asList("/api/v1/nothing-here", "/api/v2/results", "/")) {
+    for (String path : Arrays.asList("/api/v1/nothing-here", "/api/v2/results", "/no-such-page.html")) {
       JsonObject problem = assertProblem(fixture.get(path), 404);
       assertThat(problem.getString("instance")).isEqualTo(path);
     }
