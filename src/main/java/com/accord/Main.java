@@ -44,6 +44,10 @@ public final class Main {
     } catch (ConfigException | IllegalArgumentException e) {
       log.atError().log("Accord cannot run: " + e.getMessage());
       exit = 2;
+    } catch (Exception e) {
+      // Vert.x and Kafka threads would keep the JVM alive after main returned: exit explicitly
+      log.atError().setCause(e).log("Accord stopped on an error: " + e.getMessage());
+      exit = 1;
     }
     System.exit(exit);
   }
