@@ -94,6 +94,14 @@ public final class Demo {
       printTryIt(api, run.truth(), report, passwords.get("auditor"));
     }
     if (options.has("keep-running")) {
+      out.printf("%nDashboard: %s/  (sign in as admin, operator or auditor with the passwords above)%n", api);
+      out.println("Inject a mismatch and watch it arrive in the overview's live feed, no reload needed:");
+      out.printf("  TOKEN=$(curl -s %s/api/v1/auth/token -H 'Content-Type: application/json' \\%n"
+          + "      -d '{\"grant_type\":\"password\",\"username\":\"ingestor\",\"password\":\"%s\"}' | jq -r .access_token)%n",
+          api, passwords.get("ingestor"));
+      out.printf("  curl -s %s/api/v1/events -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d \"[%n"
+          + "    {\\\"event_id\\\":\\\"c-$$\\\",\\\"source\\\":\\\"core\\\",\\\"txn_id\\\":\\\"LIVE-$$\\\",\\\"amount\\\":\\\"100.00\\\",\\\"currency\\\":\\\"EUR\\\",\\\"status\\\":\\\"POSTED\\\",\\\"account\\\":\\\"DE89370400440532013000\\\",\\\"timestamp\\\":\\\"$(date -u +%%FT%%TZ)\\\"},%n"
+          + "    {\\\"event_id\\\":\\\"g-$$\\\",\\\"source\\\":\\\"gateway\\\",\\\"txn_id\\\":\\\"LIVE-$$\\\",\\\"amount\\\":\\\"105.00\\\",\\\"currency\\\":\\\"EUR\\\",\\\"status\\\":\\\"SETTLED\\\",\\\"account\\\":\\\"DE89370400440532013000\\\",\\\"timestamp\\\":\\\"$(date -u +%%FT%%TZ)\\\"}]\"%n", api);
       out.println("Accord keeps running (Ctrl-C stops it).");
       Thread.currentThread().join();
     }
