@@ -73,12 +73,21 @@ async function waitFor(predicate, timeoutMs, what, intervalMs = 250) {
   fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
-async function login(user) {
+async function login(user, { keyboard = false } = {}) {
   await page.goto(`${BASE_URL}/#/overview`);
   await page.locator('#login-username').waitFor({ timeout: 20_000 });
-  await page.fill('#login-username', user);
-  await page.fill('#login-password', PASSWORDS[user]);
-  await byTestId('login-submit').click();
+  if (keyboard) {
+    // keyboard only: focus the field, type, Tab to the password, Enter submits
+    await page.focus('#login-username');
+    await page.keyboard.type(user);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORDS[user]);
+    await page.keyboard.press('Enter');
+  } else {
+    await page.fill('#login-username', user);
+    await page.fill('#login-password', PASSWORDS[user]);
+    await byTestId('login-submit').click();
+  }
   const who = byTestId('whoami');
   await who.waitFor({ timeout: 15_000 }).catch(async () => {
     const problem = await page.locator('.problem').textContent().catch(() => null);
@@ -113,12 +122,18 @@ async function resultRows() {
   );
 }
 
+/** Waits until the results table shows the page loaded for a query containing `part`. */
+async function waitLoaded(part) {
+  await waitFor(async () => ((await byTestId('results-table').getAttribute('data-loaded-query')) ?? '').includes(part), 15_000, `results loaded for ${part}`);
+}
+
 async function filterMismatched() {
   await page.goto(`${BASE_URL}/#/results`);
   await byTestId('results-table').waitFor();
   await page.check('input[name="status"][value="MISMATCHED"]');
   await byTestId('apply-filters').click();
   await page.waitForFunction(() => location.hash.includes('status=MISMATCHED'));
+  await waitLoaded('status=MISMATCHED');
   await waitFor(async () => (await resultRows()).length > 0, 20_000, 'MISMATCHED results');
   const rows = await resultRows();
   expect(rows.every((r) => r.status === 'MISMATCHED'), `every row of the filtered page is MISMATCHED (got ${[...new Set(rows.map((r) => r.status))]})`);
@@ -131,7 +146,7 @@ async function openUnresolvedBreak(skip = new Set()) {
   for (const row of rows) {
     if (skip.has(row.txn)) continue;
     await page.goto(`${BASE_URL}/#/transactions/${encodeURIComponent(row.txn)}`);
-    await page.locator('.txn-title').waitFor({ timeout: 15_000 });
+    await waitFor(async () => ((await page.locator('.txn-title').textContent().catch(() => '')) ?? '').includes(row.txn), 15_000, `the drill-down of ${row.txn}`);
     await byTestId('event-columns').waitFor({ timeout: 15_000 });
     const status = await page.locator('.txn-title .badge').textContent();
     const resolved = await byTestId('resolution').count();
@@ -219,9 +234,11 @@ async function main() {
     await page.check('input[name="status"][value="MISMATCHED"]');
     await byTestId('apply-filters').click();
     await page.waitForFunction(() => location.hash.includes('status=MISMATCHED'));
+    await waitLoaded('status=MISMATCHED');
     // enough breaks for a second page: 50 rows a page, waiting for the simulator if needed
     await page.selectOption('.inline-field select', '50');
     await page.waitForFunction(() => location.hash.includes('limit=50'));
+    await waitLoaded('limit=50');
     await waitFor(
       async () => {
         if (await byTestId('page-next').isEnabled()) return true;
@@ -317,7 +334,7 @@ async function main() {
 
   let resolvedTxn;
   await step('operator resolves a MISMATCHED break with a reason', async () => {
-    await login('operator');
+    await login('operator', { keyboard: true });
     const nav = await page.$$eval('nav[aria-label="Main"] a', (links) => links.map((l) => l.textContent));
     expect(!nav.includes('Admin') && !nav.includes('Audit log'), `an operator sees no Admin or Audit navigation (sees ${nav.join(', ')})`);
     const tried = new Set();
@@ -387,6 +404,14 @@ async function main() {
       1000,
     );
     log(`  audit shows api.resolveTransaction by operator on ${resolvedTxn}`);
+  });
+
+  await step('a reload keeps the session (sessionStorage) and the live connection', async () => {
+    await page.reload();
+    await byTestId('whoami').waitFor({ timeout: 15_000 });
+    expect((await byTestId('whoami').textContent()).includes('auditor'), 'still signed in as auditor after a reload');
+    const stored = await page.evaluate(() => ({ local: localStorage.length, session: !!sessionStorage.getItem('accord.session') }));
+    expect(stored.session && stored.local === 0, `tokens are in sessionStorage only (${JSON.stringify(stored)})`);
   });
 
   await step('phone width (375 × 812): overview', async () => {

@@ -70,16 +70,17 @@ export function App() {
   }, []);
 
   const signedIn = !!current && !!who;
+  const viewer = signedIn && VIEWER_ROLES.some((role) => who!.roles?.includes(role));
 
-  // the live connection lives as long as the session
+  // the live connection lives as long as the session (of a role that may see it)
   useEffect(() => {
-    if (!signedIn) return;
+    if (!viewer) return;
     connectLive();
     Api.stats().then(applyStats).catch(() => {
       // the first pushed digest fills the overview a second later
     });
     return () => disconnectLive();
-  }, [signedIn]);
+  }, [viewer]);
 
   if (booting) {
     return (

@@ -1,6 +1,6 @@
 // The results and audit query-string builders: repeated multi-value params, empty values left out, round trip.
 import { describe, expect, it } from 'vitest';
-import { auditQuery, parseResultFilters, resultsQuery, localInputToInstant } from '../src/lib/query';
+import { auditQuery, changeMatches, EMPTY_RESULT_FILTERS, parseResultFilters, resultsQuery, localInputToInstant } from '../src/lib/query';
 
 describe('resultsQuery', () => {
   it('repeats the parameter for each status and discrepancy type', () => {
@@ -48,5 +48,18 @@ describe('localInputToInstant', () => {
   it('turns local wall time into an ISO instant and keeps empty empty', () => {
     expect(localInputToInstant('')).toBe('');
     expect(localInputToInstant('2026-11-27T10:00:00')).toBe(new Date('2026-11-27T10:00:00').toISOString());
+  });
+});
+
+describe('changeMatches', () => {
+  const change = { status: 'MISMATCHED', discrepancy_types: ['AMOUNT'], sources_seen: ['core', 'gateway'], amount: '150.00', updated_at: '2026-11-27T10:00:00Z' };
+  it('applies status, type, source and exact amount bounds', () => {
+    expect(changeMatches(change, EMPTY_RESULT_FILTERS)).toBe(true);
+    expect(changeMatches(change, { ...EMPTY_RESULT_FILTERS, status: ['MISSING'] })).toBe(false);
+    expect(changeMatches(change, { ...EMPTY_RESULT_FILTERS, discrepancyType: ['STATUS', 'AMOUNT'] })).toBe(true);
+    expect(changeMatches(change, { ...EMPTY_RESULT_FILTERS, source: 'mobile' })).toBe(false);
+    expect(changeMatches(change, { ...EMPTY_RESULT_FILTERS, minAmount: '150', maxAmount: '150.000' })).toBe(true);
+    expect(changeMatches(change, { ...EMPTY_RESULT_FILTERS, minAmount: '150.01' })).toBe(false);
+    expect(changeMatches(change, { ...EMPTY_RESULT_FILTERS, to: '2026-11-27T09:00:00Z' })).toBe(false);
   });
 });

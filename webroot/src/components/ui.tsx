@@ -1,5 +1,6 @@
 // Small shared pieces of the interface: status badges, problem messages, stat tiles, checkbox groups, pagers.
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { messageOf } from '../lib/http';
 
 export function StatusBadge({ status }: { status: string | null | undefined }) {
@@ -137,5 +138,19 @@ export function Forbidden({ what }: { what: string }) {
         <p>Your role does not give access to {what}.</p>
       </div>
     </div>
+  );
+}
+
+/** A panel that folds away (native details/summary, so keyboard-usable); open by default except on narrow screens. */
+export function FoldingPanel({ title, note, children, testid }: { title: string; note?: string; children: ComponentChildren; testid?: string }) {
+  const [open] = useState(() => typeof window === 'undefined' || !window.matchMedia?.('(max-width: 760px)').matches);
+  return (
+    <details class="panel" open={open} data-testid={testid}>
+      <summary>
+        <h2>{title}</h2>
+        {note && <span class="summary-note">{note}</span>}
+      </summary>
+      <div class="panel-body">{children}</div>
+    </details>
   );
 }

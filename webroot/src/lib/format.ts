@@ -79,3 +79,19 @@ export function formatDuration(iso: string | null | undefined): string {
   const parts = [match[2] && `${match[2]} h`, match[3] && `${match[3]} min`, match[4] && `${match[4]} s`].filter(Boolean);
   return `${match[1]}${parts.join(' ') || '0 s'}`;
 }
+
+/** One line for an audit row's details: a verdict change (from → to, version, types) or an API call (method, path, status, client). */
+export function summariseDetails(details: Record<string, unknown>): string {
+  if (!details) return '';
+  if ('from' in details || 'to' in details) {
+    const list = Array.isArray(details.discrepancy_types) ? (details.discrepancy_types as string[]) : [];
+    const types = list.length ? ` [${list.join(', ')}]` : '';
+    return `${details.from ?? 'new'} → ${details.to} v${details.version ?? '?'}${types}`;
+  }
+  const parts: string[] = [];
+  if (details.method || details.path) parts.push(`${details.method ?? ''} ${details.path ?? ''}`.trim());
+  if (details.status !== undefined) parts.push(`HTTP ${details.status}`);
+  if (details.client) parts.push(`from ${details.client}`);
+  if (parts.length) return parts.join(' · ');
+  return JSON.stringify(details);
+}

@@ -110,6 +110,8 @@ let bus: EventBus | null = null;
 let registeredWith: string | null = null;
 let unsubscribeSession: (() => void) | null = null;
 let deniedRetry: ReturnType<typeof setTimeout> | null = null;
+/** Refusals since the last delivered message: one retry with a fresh token, then stay refused. */
+let denials = 0;
 
 const resultsHandler: Handler = (error, message) => {
   if (error) return handleBusError(error);
@@ -120,6 +122,7 @@ const resultsHandler: Handler = (error, message) => {
 const statsHandler: Handler = (error, message) => {
   if (error) return handleBusError(error);
   applyStats(message.body as Stats);
+  denials = 0;
   if (link.get().state !== 'live') setLink('live');
 };
 
@@ -153,6 +156,11 @@ function reregister(): void {
 function handleBusError(error: BusError | { type?: string; body?: unknown }): void {
   const text = JSON.stringify(error ?? {});
   if (/access_denied|not_logged_in|unauthori[sz]ed|forbidden/i.test(text)) {
+    denials++;
+    if (denials > 1) {
+      setLink('denied', 'The live feed refused this session (its role may not see it).');
+      return;
+    }
     setLink('denied', 'The live feed refused the session; retrying with a fresh token.');
     if (deniedRetry) return;
     deniedRetry = setTimeout(async () => {
@@ -181,6 +189,7 @@ export function connectLive(url = '/eventbus'): void {
   eb.enableReconnect(true);
   eb.onopen = () => {
     registeredWith = null;
+    denials = 0;
     try {
       register(eb);
       setLink('live');

@@ -94,3 +94,35 @@ export function instantToLocalInput(value: string): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
+
+/** An exact decimal compared without floats: -1, 0 or 1; null when either is not a plain decimal. */
+function compareDecimal(a: string, b: string): number | null {
+  const parse = (v: string) => {
+    const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(v.trim());
+    return m ? BigInt(`${m[1]}${m[2]}${(m[3] ?? '').padEnd(20, '0').slice(0, 20)}`) : null;
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (x === null || y === null) return null;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Whether a pushed change would now appear under these filters (as far as a change tells:
+ * status, discrepancy types, source, reference amount; a `to` in the past excludes new results).
+ */
+export function changeMatches(
+  change: { status: string; discrepancy_types: string[]; sources_seen: string[]; amount?: string | null; updated_at: string },
+  filters: ResultFilters,
+): boolean {
+  if (filters.status.length && !filters.status.includes(change.status)) return false;
+  if (filters.discrepancyType.length && !change.discrepancy_types.some((t) => filters.discrepancyType.includes(t))) return false;
+  if (filters.source && !change.sources_seen.includes(filters.source)) return false;
+  if (filters.minAmount || filters.maxAmount) {
+    if (!change.amount) return false;
+    if (filters.minAmount && (compareDecimal(change.amount, filters.minAmount) ?? 0) < 0) return false;
+    if (filters.maxAmount && (compareDecimal(change.amount, filters.maxAmount) ?? 0) > 0) return false;
+  }
+  if (filters.to && Date.parse(filters.to) <= Date.parse(change.updated_at)) return false;
+  return true;
+}

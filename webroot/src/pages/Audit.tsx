@@ -1,12 +1,11 @@
 // Audit log page: filtered, cursor-paged audit trail and the hash-chain check badge.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Pager, ProblemMessage, Section } from '../components/ui';
+import { FoldingPanel, Pager, ProblemMessage, Section } from '../components/ui';
 import { Api } from '../lib/api';
-import { formatCount, formatInstant } from '../lib/format';
+import { formatCount, formatInstant, summariseDetails } from '../lib/format';
 import { EMPTY_AUDIT_FILTERS, instantToLocalInput, localInputToInstant, type AuditFilters } from '../lib/query';
 import { transactionHref } from '../lib/router';
 import type { AuditRow, ChainStatus } from '../lib/types';
-import { summariseDetails } from './Transaction';
 
 const LIMIT = 100;
 
@@ -93,6 +92,7 @@ export function AuditPage() {
     setApplied(EMPTY_AUDIT_FILTERS);
     load(EMPTY_AUDIT_FILTERS, null, [null]);
   };
+  const activeCount = [applied.actor, applied.action, applied.outcome, applied.from, applied.to].filter(Boolean).length;
   const set = (key: keyof AuditFilters, value: string) => setDraft({ ...draft, [key]: value });
   const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
@@ -106,7 +106,7 @@ export function AuditPage() {
         <ChainBadge />
       </div>
 
-      <Section title="Filters" id="audit-filters">
+      <FoldingPanel title="Filters" note={activeCount ? `${activeCount} active` : 'none active'} testid="audit-filters">
         <form class="filters" onSubmit={apply} aria-label="Audit filters">
           <div class="filter-fields">
             <div class="field">
@@ -149,7 +149,7 @@ export function AuditPage() {
             </button>
           </div>
         </form>
-      </Section>
+      </FoldingPanel>
 
       <Section title="Entries" id="audit-entries">
         <ProblemMessage error={error} />

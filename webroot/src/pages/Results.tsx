@@ -1,11 +1,12 @@
 // Results page: server-side filters kept in the address, keyset paging through a cursor stack, and CSV export of the whole filter.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { CheckboxGroup, Notice, Pager, ProblemMessage, Section, StatusBadge, TypeChip } from '../components/ui';
+import { CheckboxGroup, FoldingPanel, Notice, Pager, ProblemMessage, Section, StatusBadge, TypeChip } from '../components/ui';
 import { Api } from '../lib/api';
 import { downloadText, exportAllPages } from '../lib/csv';
 import { formatAmount, formatCount, formatInstant } from '../lib/format';
 import { onResultChanges } from '../lib/live';
 import {
+  changeMatches,
   EMPTY_RESULT_FILTERS,
   instantToLocalInput,
   localInputToInstant,
@@ -45,6 +46,7 @@ export function ResultsPage() {
   const [draft, setDraft] = useState<ResultFilters>(applied);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<Result[] | null>(null);
+  const [loadedQuery, setLoadedQuery] = useState<string | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -62,6 +64,7 @@ export function ResultsPage() {
       const result = await Api.results(applied, { limit: pageSize, cursor });
       if (id !== request.current) return;
       setPage(result.items);
+      setLoadedQuery(queryKey);
       setNext(result.next_cursor ?? null);
       setCursors(stack);
       setArrived(0);
@@ -78,14 +81,14 @@ export function ResultsPage() {
     load(null, [null]);
   }, [queryKey]);
 
-  // count results that arrive after this page was loaded, so the user can reload on demand
+  // count results that newly match the filter after this page was loaded, so the user can reload on demand
   useEffect(
     () =>
       onResultChanges((changes) => {
-        const created = changes.filter((c) => !c.previous_status).length;
-        if (created) setArrived((n) => n + created);
+        const fresh = changes.filter((c) => c.previous_status !== c.status && changeMatches(c, applied)).length;
+        if (fresh) setArrived((n) => n + fresh);
       }),
-    [],
+    [queryKey],
   );
 
   const apply = (e: Event) => {
@@ -134,6 +137,8 @@ export function ResultsPage() {
     }
   };
 
+  const activeCount =
+    applied.status.length + applied.discrepancyType.length + [applied.source, applied.from, applied.to, applied.minAmount, applied.maxAmount].filter(Boolean).length;
   const set = <K extends keyof ResultFilters>(key: K, value: ResultFilters[K]) => setDraft({ ...draft, [key]: value });
   const inputValue = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
@@ -144,7 +149,7 @@ export function ResultsPage() {
         <p class="muted">Newest first. Filters are applied by the server; the address keeps them, so a filtered view can be shared.</p>
       </div>
 
-      <Section title="Filters" id="filters">
+      <FoldingPanel title="Filters" note={activeCount ? `${activeCount} active` : 'none active'} testid="filters">
         <form class="filters" onSubmit={apply} aria-label="Result filters">
           <CheckboxGroup legend="Status" name="status" options={RESULT_STATUSES} selected={draft.status} onChange={(v) => set('status', v)} />
           <CheckboxGroup
@@ -204,7 +209,7 @@ export function ResultsPage() {
             </button>
           </div>
         </form>
-      </Section>
+      </FoldingPanel>
 
       <Section
         title="Matching results"
@@ -237,14 +242,14 @@ export function ResultsPage() {
         <ProblemMessage error={error} />
         {arrived > 0 && cursors.length === 1 && (
           <Notice>
-            {formatCount(arrived)} new result{arrived === 1 ? '' : 's'} since this page was loaded.{' '}
+            {formatCount(arrived)} new or changed result{arrived === 1 ? '' : 's'} match{arrived === 1 ? 'es' : ''} these filters since this page was loaded.{' '}
             <button type="button" class="btn-link" onClick={() => load(null, [null])}>
               Show them
             </button>
           </Notice>
         )}
         <div class="table-wrap" aria-busy={busy}>
-          <table class="table results" data-testid="results-table">
+          <table class="table results" data-testid="results-table" data-loaded-query={loadedQuery ?? undefined}>
             <caption class="sr-only">Reconciliation results, page {cursors.length}</caption>
             <thead>
               <tr>

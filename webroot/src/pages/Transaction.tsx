@@ -4,7 +4,7 @@ import { EventColumns } from '../components/EventColumns';
 import { Loading, Notice, ProblemMessage, Section, StatusBadge, TypeChip } from '../components/ui';
 import { Api } from '../lib/api';
 import { hasAnyRole, me } from '../lib/auth';
-import { formatAmount, formatInstant } from '../lib/format';
+import { formatAmount, formatInstant, summariseDetails } from '../lib/format';
 import { onResultChanges } from '../lib/live';
 import { useStore } from '../lib/store';
 import { RESOLUTION_KINDS, type AuditRow, type Rules, type TransactionDetail } from '../lib/types';
@@ -317,20 +317,6 @@ export function TransactionPage({ txnId }: { txnId: string }) {
       )}
     </div>
   );
-}
-
-export function summariseDetails(details: Record<string, unknown>): string {
-  if (!details) return '';
-  if ('from' in details || 'to' in details) {
-    const types = Array.isArray(details.discrepancy_types) ? ` [${(details.discrepancy_types as string[]).join(', ')}]` : '';
-    return `${details.from ?? 'new'} → ${details.to} v${details.version ?? '?'}${types}`;
-  }
-  const parts: string[] = [];
-  if (details.method || details.path) parts.push(`${details.method ?? ''} ${details.path ?? ''}`.trim());
-  if (details.status !== undefined) parts.push(`HTTP ${details.status}`);
-  if (details.client) parts.push(`from ${details.client}`);
-  if (parts.length) return parts.join(' · ');
-  return JSON.stringify(details);
 }
 
 function AnnotateForm({ txnId, onDone }: { txnId: string; onDone: () => void }) {

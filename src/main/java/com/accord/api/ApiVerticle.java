@@ -189,8 +189,15 @@ public final class ApiVerticle extends VerticleBase {
     // the bridge and the dashboard's files sit beside the API, outside its body handling and audit of calls
     Router main = Router.router(vertx);
     main.route("/eventbus/*").subRouter(new DashboardBridge(vertx, config, verifier, audit).router());
+    // hashed bundles are immutable; the entry page must be revalidated so upgrades reach browsers
+    main.get("/assets/*").handler(this::dashboardHeaders)
+        .handler(StaticHandler.create(DASHBOARD_ROOT).setCachingEnabled(true).setMaxAgeSeconds(31_536_000));
     main.get().pathRegex("^/(?!api/|health/|\\.well-known/|eventbus/).*").handler(this::dashboardHeaders)
-        .handler(StaticHandler.create(DASHBOARD_ROOT).setCachingEnabled(true).setIndexPage("index.html"));
+        .handler(ctx -> {
+          ctx.response().putHeader("Cache-Control", "no-cache");
+          ctx.next();
+        })
+        .handler(StaticHandler.create(DASHBOARD_ROOT).setCachingEnabled(false).setIndexPage("index.html"));
     main.route("/*").subRouter(api);
     return main;
   }

@@ -36,6 +36,8 @@ final class DashboardBridge {
   private final AccordConfig config;
   private final TokenVerifier verifier;
   private final AuditTrail audit;
+  /** Per socket, the timer that closes it when its newest token expires. */
+  private final java.util.Map<io.vertx.ext.web.handler.sockjs.SockJSSocket, Long> expiryTimers = new java.util.HashMap<>();
 
   DashboardBridge(Vertx vertx, AccordConfig config, TokenVerifier verifier, AuditTrail audit) {
     this.vertx = vertx;
@@ -57,6 +59,13 @@ final class DashboardBridge {
     switch (type) {
       case REGISTER -> register(event);
       case SEND, PUBLISH -> event.complete(false); // the dashboard only listens
+      case SOCKET_CLOSED -> {
+        Long timer = expiryTimers.remove(event.socket());
+        if (timer != null) {
+          vertx.cancelTimer(timer);
+        }
+        event.complete(true);
+      }
       default -> event.complete(true);
     }
   }
@@ -81,8 +90,7 @@ final class DashboardBridge {
             return;
           }
           long exp = user.attributes().getJsonObject("accessToken", user.principal()).getLong("exp", 0L);
-          long closeInMillis = Math.max(1, exp * 1000 - System.currentTimeMillis());
-          vertx.setTimer(closeInMillis, id -> event.socket().close(4001, "token expired"));
+          closeAtExpiry(event.socket(), exp);
           record(principal, address, "success", 200, client);
           event.complete(true);
         })
@@ -90,6 +98,22 @@ final class DashboardBridge {
           record(Principal.ANONYMOUS, address, "denied", 401, client);
           event.complete(false);
         });
+  }
+
+  /**
+   * A socket lives as long as the token it last registered with: a page that registers again
+   * with a refreshed token moves its deadline instead of being cut off.
+   */
+  private void closeAtExpiry(io.vertx.ext.web.handler.sockjs.SockJSSocket socket, long expSeconds) {
+    Long previous = expiryTimers.remove(socket);
+    if (previous != null) {
+      vertx.cancelTimer(previous);
+    }
+    long closeInMillis = Math.max(1, expSeconds * 1000 - System.currentTimeMillis());
+    expiryTimers.put(socket, vertx.setTimer(closeInMillis, id -> {
+      expiryTimers.remove(socket);
+      socket.close(4001, "token expired");
+    }));
   }
 
   private void record(Principal principal, String address, String outcome, int status, String client) {
