@@ -1,6 +1,6 @@
 package com.accord.api;
 
-import com.accord.audit.AuditCursor;
+import com.accord.infra.KeysetCursor;
 import com.accord.audit.AuditQueries;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
@@ -46,7 +46,7 @@ final class AuditRoutes {
       }
       filter = new AuditQueries.Filter(text(q, "actor", 128), text(q, "action", 128), text(q, "resourceType", 64),
           text(q, "resourceId", 256), outcome, instant(q, "from"), instant(q, "to"),
-          q.get("cursor") == null ? null : AuditCursor.decode(q.get("cursor")), limit);
+          q.get("cursor") == null ? null : KeysetCursor.decode(AuditQueries.CURSOR_LIST, q.get("cursor")), limit);
     } catch (IllegalArgumentException e) {
       Problems.send(ctx, 400, "Invalid query parameter", e.getMessage());
       return;

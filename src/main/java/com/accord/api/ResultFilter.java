@@ -1,5 +1,6 @@
 package com.accord.api;
 
+import com.accord.infra.KeysetCursor;
 import com.accord.domain.DiscrepancyType;
 import com.accord.domain.ResultStatus;
 import io.vertx.core.MultiMap;
@@ -55,7 +56,7 @@ record ResultFilter(
         instant(query, "to"),
         decimal(query, "minAmount"),
         decimal(query, "maxAmount"),
-        cursor == null ? null : Cursor.decode(cursor),
+        cursor == null ? null : KeysetCursor.decode(ResultQueries.CURSOR_LIST, cursor),
         limit(query, pageLimitMax));
   }
 

@@ -1,5 +1,6 @@
 package com.accord.api;
 
+import com.accord.infra.KeysetCursor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,9 @@ import java.util.List;
  * plan and no input is ever spliced into SQL text.
  */
 final class ResultQueries {
+
+  /** Tags this list's cursors. */
+  static final String CURSOR_LIST = "r1";
 
   private static final String RESULT_COLUMNS = """
       id, txn_id, status, sources_seen, sources_missing, discrepancies::text AS discrepancies,
@@ -78,7 +82,7 @@ final class ResultQueries {
         items.add(resultJson(row));
         lastId = row.getLong("id");
       }
-      return new JsonObject().put("items", items).put("next_cursor", more ? Cursor.encode(lastId) : null);
+      return new JsonObject().put("items", items).put("next_cursor", more ? KeysetCursor.encode(ResultQueries.CURSOR_LIST, lastId) : null);
     });
   }
 

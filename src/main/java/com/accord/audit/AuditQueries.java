@@ -1,5 +1,6 @@
 package com.accord.audit;
 
+import com.accord.infra.KeysetCursor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,8 @@ import java.util.HexFormat;
 /** Reading the audit trail, and proving it intact: every row's hash recomputed, every link followed. */
 public final class AuditQueries {
 
+  /** Tags this list's cursors. */
+  public static final String CURSOR_LIST = "a1";
   private static final int VERIFY_PAGE = 5000;
   private static final byte[] GENESIS = sha256Empty();
 
@@ -66,7 +69,7 @@ public final class AuditQueries {
             .put("details", new JsonObject(row.getString("details")))
             .put("hash", row.getString("hash")));
       }
-      return new JsonObject().put("items", items).put("next_cursor", more ? AuditCursor.encode(last) : null);
+      return new JsonObject().put("items", items).put("next_cursor", more ? KeysetCursor.encode(AuditQueries.CURSOR_LIST, last) : null);
     });
   }
 
