@@ -15,17 +15,12 @@ import com.accord.simulation.Scenario;
 import com.accord.simulation.Simulator;
 import com.accord.simulation.Verifier;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
 import com.accord.infra.RedisClients;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -150,21 +145,7 @@ public final class Demo {
   /** The demo's own key prefix starts empty, like its database. */
   private static void clearRedis(Vertx vertx, AccordConfig.Redis config) {
     Redis redis = RedisClients.create(vertx, config, 1);
-    try {
-      String cursor = "0";
-      do {
-        Response scan = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(config.keyPrefix() + "*").arg("COUNT").arg(1000)).await();
-        cursor = scan.get(0).toString();
-        List<String> keys = new ArrayList<>();
-        scan.get(1).forEach(k -> keys.add(k.toString()));
-        if (!keys.isEmpty()) {
-          Request del = Request.cmd(Command.DEL);
-          keys.forEach(del::arg);
-          redis.send(del).await();
-        }
-      } while (!cursor.equals("0"));
-    } finally {
-      redis.close();
-    }
+    RedisClients.deleteKeysWithPrefix(redis, config.keyPrefix()).eventually(redis::close).await();
   }
+
 }

@@ -8,9 +8,9 @@ import com.accord.persistence.Database;
 import com.accord.simulation.AccessToken;
 import com.accord.simulation.Verifier;
 import com.accord.infra.PgPools;
+import com.accord.infra.RedisClients;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -270,20 +270,7 @@ public final class AccordFixture implements AutoCloseable {
 
   /** Deletes every key of this fixture's prefix: Redis losing Accord's state, as after a flush or restart. */
   public int deleteRedisKeys() {
-    int deleted = 0;
-    String cursor = "0";
-    do {
-      Response scan = redis(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(config.redis().keyPrefix() + "*").arg("COUNT").arg(1000));
-      cursor = scan.get(0).toString();
-      List<String> keys = new ArrayList<>();
-      scan.get(1).forEach(k -> keys.add(k.toString()));
-      if (!keys.isEmpty()) {
-        Request del = Request.cmd(Command.DEL);
-        keys.forEach(del::arg);
-        deleted += redis(del).toInteger();
-      }
-    } while (!cursor.equals("0"));
-    return deleted;
+    return RedisClients.deleteKeysWithPrefix(redis, config.redis().keyPrefix()).await();
   }
 
   public static void sleep(long millis) {
