@@ -98,6 +98,7 @@ public record AccordConfig(
       String deadLetterTopic,
       int partitions,
       int pollRecordsMax,
+      int batchesInFlightMax,
       Map<String, String> properties) {
 
     public boolean embedded() {
@@ -106,7 +107,7 @@ public record AccordConfig(
 
     public Kafka withBootstrapServers(String servers) {
       return new Kafka(enabled, servers, embeddedDataDir, groupId, topics, encoding, schemaRegistryUrl,
-          deadLetterTopic, partitions, pollRecordsMax, properties);
+          deadLetterTopic, partitions, pollRecordsMax, batchesInFlightMax, properties);
     }
   }
 
@@ -296,6 +297,7 @@ public record AccordConfig(
         deadLetter,
         tree.integer("kafka.partitions", 1, 1000),
         tree.integer("kafka.pollRecordsMax", 1, 100_000),
+        tree.integer("kafka.batchesInFlightMax", 1, 64),
         tree.stringMap("kafka.properties"));
   }
 

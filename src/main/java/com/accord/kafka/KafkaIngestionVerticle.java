@@ -27,7 +27,9 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,11 +46,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes the source topics in one consumer group, so instances split the partitions. One poll
- * is one ingestion batch; the next poll waits until the batch is written ahead and correlated,
- * which is the back-pressure: nothing queues beyond one poll. Offsets are committed only after
- * the batch is stored (at-least-once delivery; the idempotent write-ahead makes the effect
- * exactly-once). A record that cannot be decoded or validated becomes a rejected event with its
- * reason and raw bytes, and goes to the dead-letter topic; its neighbours go on.
+ * is one ingestion batch. Up to {@code batchesInFlightMax} batches are written ahead and
+ * correlated at once, so the database, Redis and this process overlap their work; the next poll
+ * waits for the oldest batch when that many are in flight, which is the back-pressure: nothing
+ * queues beyond them. Batches may finish out of order (correlation is order-independent: every
+ * Redis call is atomic and a result never overwrites one computed from a newer state), but
+ * offsets are committed in poll order, each only after its batch and every earlier one are stored
+ * (at-least-once delivery; the idempotent write-ahead makes the effect exactly-once). A record
+ * that cannot be decoded or validated becomes a rejected event with its reason and raw bytes, and
+ * goes to the dead-letter topic; its neighbours go on.
  */
 public final class KafkaIngestionVerticle extends VerticleBase {
 
@@ -62,6 +68,10 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   private KafkaProducer<String, byte[]> deadLetters;
   private volatile boolean stopping;
   private Future<Void> loop = Future.succeededFuture();
+  /** Batches polled and not yet committed, oldest first; each future completes with its commit. */
+  private final Deque<Future<Void>> inFlight = new ArrayDeque<>();
+  /** The commit of the newest batch: the next batch commits only after it. */
+  private Future<Void> lastCommit = Future.succeededFuture();
 
   public KafkaIngestionVerticle(AccordConfig.Kafka config, ReconciliationRules rules) {
     this.config = config;
@@ -86,7 +96,8 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     // let the batch in hand finish and commit, then leave the group cleanly
-    return loop.eventually(() -> consumer == null ? Future.succeededFuture() : consumer.close())
+    return loop.eventually(() -> lastCommit)
+        .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.close())
         .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close());
   }
 
@@ -120,16 +131,55 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     if (stopping) {
       return Future.succeededFuture();
     }
-    return consumer.poll(POLL_TIMEOUT)
-        .compose(records -> records.isEmpty() ? Future.<Void>succeededFuture() : handle(records))
+    return roomForBatch()
+        .compose(v -> consumer.poll(POLL_TIMEOUT))
+        .map(records -> {
+          if (!records.isEmpty()) {
+            start(records);
+          }
+          return (Void) null;
+        })
         .recover(e -> {
-          log.atError().setCause(e).log("Kafka batch failed; the consumer goes on after a pause");
+          log.atError().setCause(e).log("Kafka poll failed; the consumer goes on after a pause");
           return vertx.timer(1000).mapEmpty();
         })
         .compose(v -> pollLoop());
   }
 
-  private Future<Void> handle(KafkaConsumerRecords<String, byte[]> records) {
+  /** Completes when fewer than the configured number of batches are in flight. */
+  private Future<Void> roomForBatch() {
+    while (!inFlight.isEmpty() && inFlight.peekFirst().isComplete()) {
+      inFlight.removeFirst(); // commits complete in poll order, so finished batches are at the front
+    }
+    if (inFlight.size() < config.batchesInFlightMax()) {
+      return Future.succeededFuture();
+    }
+    return inFlight.peekFirst().otherwiseEmpty().compose(v -> roomForBatch());
+  }
+
+  /** Stores a batch now and commits its offsets once it and every batch polled before it are stored. */
+  private void start(KafkaConsumerRecords<String, byte[]> records) {
+    Future<Map<TopicPartition, OffsetAndMetadata>> stored = handle(records);
+    Future<Void> committed = lastCommit.transform(previous -> stored).compose(this::commit)
+        .onFailure(e -> log.atError().setCause(e).addKeyValue("records", records.size())
+            .log("Kafka batch not committed; it is read again after a restart or rebalance"));
+    lastCommit = committed.otherwiseEmpty();
+    inFlight.addLast(committed);
+  }
+
+  private Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    return consumer.commit(offsets).<Void>mapEmpty().recover(e -> {
+      if (String.valueOf(e.getMessage()).contains("rebalance") || e.getClass().getSimpleName().contains("CommitFailed")) {
+        // the partitions moved to another member, which will re-read this batch: harmless, it is idempotent
+        log.atWarn().log("offsets not committed after a rebalance; the new owner re-reads the batch");
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  /** Writes a batch ahead, correlates it and dead-letters its rejections; yields the offsets to commit. */
+  private Future<Map<TopicPartition, OffsetAndMetadata>> handle(KafkaConsumerRecords<String, byte[]> records) {
     Instant receivedAt = Instant.now();
     List<Submitted> events = new ArrayList<>(records.size());
     List<Rejection> rejections = new ArrayList<>();
@@ -149,16 +199,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     IngestBatch batch = new IngestBatch(Via.KAFKA, receivedAt, events, rejections);
     return ingest(batch, 0)
         .compose(receipt -> deadLetter(records, rejections, 0))
-        .compose(v -> consumer.commit(offsets))
-        .<Void>mapEmpty()
-        .recover(e -> {
-          if (String.valueOf(e.getMessage()).contains("rebalance") || e.getClass().getSimpleName().contains("CommitFailed")) {
-            // the partitions moved to another member, which will re-read this batch: harmless, it is idempotent
-            log.atWarn().log("offsets not committed after a rebalance; the new owner re-reads the batch");
-            return Future.succeededFuture();
-          }
-          return Future.failedFuture(e);
-        });
+        .map(offsets);
   }
 
   /** Decodes and validates one record; the paths of its errors are relative to the record ({@code $.amount}). */

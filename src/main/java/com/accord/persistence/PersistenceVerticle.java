@@ -122,7 +122,7 @@ public final class PersistenceVerticle extends VerticleBase {
     }
     List<TransactionEvent> missing = unseen.stream().map(events::get).toList();
     return pool.preparedQuery(Sql.SELECT_RAW_PAYLOADS)
-        .execute(Tuple.of(column(missing, TransactionEvent::source), column(missing, TransactionEvent::eventId)))
+        .execute(Tuple.tuple().addValue(column(missing, TransactionEvent::source)).addValue(column(missing, TransactionEvent::eventId)))
         .map(stored -> {
           Map<String, String> payloads = new HashMap<>();
           stored.forEach(r -> payloads.put(r.getString("source") + '\u0000' + r.getString("event_id"), r.getString("payload")));

@@ -16,7 +16,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
+import com.accord.domain.EventJson;
+import com.accord.domain.TransactionEvent;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +67,53 @@ class DuplicatesAndConflictsTest {
   private static List<Row> conflictRows(String source, String eventId) {
     return fixture.sql("SELECT payload->>'amount' AS amount, txn_id FROM event_conflicts WHERE source = $1 AND event_id = $2",
         source, eventId);
+  }
+
+  /**
+   * A concurrent writer's uncommitted rows: the batch's insert waits on them in the unique index,
+   * finds them committed but invisible to its snapshot, and must read them back to tell
+   * duplicates from conflicts — the path a redelivery racing its original takes.
+   */
+  @Test
+  void eventsACommittingWriterStoredFirstAreFoundAsDuplicates() throws Exception {
+    String raced = txn("raced");
+    String other = txn("raced");
+    var batch = Support.events(core(raced), gateway(raced), mobile(raced), core(other));
+    var admin = fixture.config().postgres().asAdmin();
+    ExecutorService sender = Executors.newSingleThreadExecutor();
+    try (Connection writer = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password())) {
+      writer.setAutoCommit(false);
+      try (PreparedStatement insert = writer.prepareStatement("INSERT INTO raw_events (source, event_id, txn_id, payload, received_at, via) "
+          + "VALUES (?, ?, ?, ?::jsonb, now(), 'HTTP')")) {
+        for (TransactionEvent event : batch.subList(0, 3)) {
+          insert.setString(1, event.source());
+          insert.setString(2, event.eventId());
+          insert.setString(3, event.txnId());
+          insert.setString(4, EventJson.toJson(event));
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      Future<AccordFixture.HttpResult> posted = sender.submit(() -> fixture.post(batch));
+      awaitBlockedOnLock();
+      writer.commit();
+
+      AccordFixture.HttpResult response = posted.get(30, TimeUnit.SECONDS);
+      assertThat(response.status()).as("answered %s", response.body()).isEqualTo(202);
+      assertThat(outcomes(response.json())).containsExactly("duplicate", "duplicate", "duplicate", "accepted");
+    } finally {
+      sender.shutdownNow();
+    }
+    assertThat(awaitSettled(fixture, raced).getJsonObject("result").getString("status")).isEqualTo("MATCHED");
+  }
+
+  /** Waits until a session of the fixture's database waits for a lock (the batch's insert). */
+  private static void awaitBlockedOnLock() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (fixture.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0) {
+      assertThat(System.nanoTime()).as("the batch's insert never waited for the concurrent writer").isLessThan(deadline);
+      AccordFixture.sleep(20);
+    }
   }
 
   @Test
