@@ -99,6 +99,7 @@ public record AccordConfig(
       int partitions,
       int pollRecordsMax,
       int batchesInFlightMax,
+      int partitionFetchBytes,
       Map<String, String> properties) {
 
     public boolean embedded() {
@@ -107,7 +108,7 @@ public record AccordConfig(
 
     public Kafka withBootstrapServers(String servers) {
       return new Kafka(enabled, servers, embeddedDataDir, groupId, topics, encoding, schemaRegistryUrl,
-          deadLetterTopic, partitions, pollRecordsMax, batchesInFlightMax, properties);
+          deadLetterTopic, partitions, pollRecordsMax, batchesInFlightMax, partitionFetchBytes, properties);
     }
   }
 
@@ -298,6 +299,7 @@ public record AccordConfig(
         tree.integer("kafka.partitions", 1, 1000),
         tree.integer("kafka.pollRecordsMax", 1, 100_000),
         tree.integer("kafka.batchesInFlightMax", 1, 64),
+        tree.integer("kafka.partitionFetchBytes", 1024, 64 * 1024 * 1024),
         tree.stringMap("kafka.properties"));
   }
 

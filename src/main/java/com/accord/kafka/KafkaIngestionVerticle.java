@@ -1,9 +1,8 @@
 package com.accord.kafka;
 
-import com.accord.bus.Addresses;
+import com.accord.ingestion.IngestionFlow;
 import com.accord.bus.LocalCodec;
 import com.accord.bus.Messages.IngestBatch;
-import com.accord.bus.Messages.IngestReceipt;
 import com.accord.bus.Messages.KafkaOrigin;
 import com.accord.bus.Messages.Rejection;
 import com.accord.bus.Messages.Submitted;
@@ -16,7 +15,6 @@ import com.accord.domain.ReconciliationRules;
 import com.accord.avro.TransactionEventRecord;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -36,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * is one ingestion batch. Up to {@code batchesInFlightMax} batches are written ahead and
  * correlated at once, so the database, Redis and this process overlap their work; the next poll
  * waits for the oldest batch when that many are in flight, which is the back-pressure: nothing
- * queues beyond them. Batches may finish out of order (correlation is order-independent: every
- * Redis call is atomic and a result never overwrites one computed from a newer state), but
- * offsets are committed in poll order, each only after its batch and every earlier one are stored
+ * queues beyond them. Batches are written ahead in poll order, one after another, since the
+ * write-ahead decides which of two payloads under one event identity is the original; their
+ * correlation overlaps and may finish out of order (it is order-independent: every Redis call is
+ * atomic and a result never overwrites one computed from a newer state). Offsets are committed in
+ * poll order, each only after its batch and every earlier one are stored
  * (at-least-once delivery; the idempotent write-ahead makes the effect exactly-once). A record
  * that cannot be decoded or validated becomes a rejected event with its reason and raw bytes, and
  * goes to the dead-letter topic; its neighbours go on.
@@ -72,6 +73,9 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   private final Deque<Future<Void>> inFlight = new ArrayDeque<>();
   /** The commit of the newest batch: the next batch commits only after it. */
   private Future<Void> lastCommit = Future.succeededFuture();
+  /** The write-ahead of the newest batch: the next batch is written ahead only after it. */
+  private Future<Void> lastWriteAhead = Future.succeededFuture();
+  private IngestionFlow flow;
 
   public KafkaIngestionVerticle(AccordConfig.Kafka config, ReconciliationRules rules) {
     this.config = config;
@@ -81,6 +85,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.registerAll(vertx.eventBus());
+    flow = new IngestionFlow(vertx.eventBus());
     return ensureTopics().compose(v -> {
       consumer = KafkaConsumer.create(vertx, consumerConfig());
       deadLetters = KafkaProducer.create(vertx, producerConfig());
@@ -197,8 +202,14 @@ public final class KafkaIngestionVerticle extends VerticleBase {
       }
     }
     IngestBatch batch = new IngestBatch(Via.KAFKA, receivedAt, events, rejections);
-    return ingest(batch, 0)
-        .compose(receipt -> deadLetter(records, rejections, 0))
+    // write-ahead in poll order (it decides which of two payloads under one identity came first);
+    // correlation and dead letters of batches overlap
+    Future<IngestionFlow.Written> written = lastWriteAhead.transform(previous ->
+        retried("write-ahead", records.size(), () -> flow.writeAhead(batch), 0));
+    lastWriteAhead = written.<Void>mapEmpty().otherwiseEmpty();
+    return written
+        .compose(stored -> retried("correlation", records.size(), () -> flow.correlate(stored), 0))
+        .compose(receipt -> retried("dead letters", rejections.size(), () -> sendDeadLetters(records, rejections), 0))
         .map(offsets);
   }
 
@@ -229,35 +240,19 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     return first.path() + ": " + first.message() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
   }
 
-  /** Retries until stored: an unacknowledged batch is never skipped, and the consumer polls nothing meanwhile. */
-  private Future<IngestReceipt> ingest(IngestBatch batch, int attempt) {
-    return vertx.eventBus().<IngestReceipt>request(Addresses.INGEST, batch, new DeliveryOptions().setSendTimeout(60_000))
-        .map(reply -> reply.body())
-        .recover(e -> {
-          if (stopping) {
-            return Future.failedFuture(e);
-          }
-          long delay = Math.min(RETRY_DELAY_MAX.toMillis(), 100L << Math.min(attempt, 7));
-          log.atWarn().addKeyValue("attempt", attempt + 1).addKeyValue("retry_in_ms", delay)
-              .addKeyValue("records", batch.events().size() + batch.rejections().size())
-              .log("Kafka batch not stored yet: " + e.getMessage());
-          return vertx.timer(delay).compose(t -> ingest(batch, attempt + 1));
-        });
-  }
-
   /**
-   * Copies rejected records to the dead-letter topic before the batch's offsets are committed;
-   * retried like ingestion, since the consumer moves on once this batch is done.
+   * Retries until done: an unstored batch is never skipped, and its offsets are never committed
+   * before it is stored. Gives up only when the verticle stops.
    */
-  private Future<Void> deadLetter(KafkaConsumerRecords<String, byte[]> records, List<Rejection> rejections, int attempt) {
-    return sendDeadLetters(records, rejections).recover(e -> {
+  private <T> Future<T> retried(String what, int records, Supplier<Future<T>> attempt, int attempts) {
+    return attempt.get().recover(e -> {
       if (stopping) {
         return Future.failedFuture(e);
       }
-      long delay = Math.min(RETRY_DELAY_MAX.toMillis(), 100L << Math.min(attempt, 7));
-      log.atWarn().addKeyValue("attempt", attempt + 1).addKeyValue("retry_in_ms", delay)
-          .log("dead letters not produced yet: " + e.getMessage());
-      return vertx.timer(delay).compose(t -> deadLetter(records, rejections, attempt + 1));
+      long delay = Math.min(RETRY_DELAY_MAX.toMillis(), 100L << Math.min(attempts, 7));
+      log.atWarn().addKeyValue("step", what).addKeyValue("attempt", attempts + 1).addKeyValue("retry_in_ms", delay)
+          .addKeyValue("records", records).log("Kafka batch step not done yet: " + e.getMessage());
+      return vertx.timer(delay).compose(t -> retried(what, records, attempt, attempts + 1));
     });
   }
 
@@ -292,6 +287,10 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     properties.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     properties.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     properties.putIfAbsent("fetch.min.bytes", "1");
+    // A poll drains fetched partitions one after another: with large per-partition fetches one
+    // batch holds one topic's records, and each transaction's events (one per topic) land in
+    // three batches, costing three result writes instead of one.
+    properties.putIfAbsent("max.partition.fetch.bytes", Integer.toString(config.partitionFetchBytes()));
     properties.putIfAbsent("client.id", "accord-ingestion-" + deploymentID());
     return properties;
   }
