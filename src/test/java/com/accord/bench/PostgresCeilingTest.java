@@ -26,6 +26,7 @@ class PostgresCeilingTest {
 
     PostgresCeiling.Report report = PostgresCeiling.measure(config,
         new PostgresCeiling.Settings(3000, 600, 2, database), new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.out.print(out.toString(StandardCharsets.UTF_8)); // the numbers, in the surefire output file
 
     PostgresCeiling.Result full = report.full();
     assertThat(full.events()).isEqualTo(3000);

@@ -29,6 +29,7 @@ class RedisCeilingTest {
     RedisCeiling.Report report = RedisCeiling.measure(config,
         new RedisCeiling.Settings(3000, 600, 2, 2000, 16, Duration.ofSeconds(30), Duration.ofMinutes(10)),
         new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.out.print(out.toString(StandardCharsets.UTF_8)); // the numbers, in the surefire output file
 
     assertThat(report.throughput().calls()).isEqualTo(3000);
     assertThat(report.throughput().callsPerSecond()).isPositive();
