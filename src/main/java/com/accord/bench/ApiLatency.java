@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -249,8 +250,9 @@ public final class ApiLatency {
     }
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     List<String> cursors = collectCursors(http, settings);
-    progress.printf("api latency: %d next-page cursors, %d drill-down ids; %d requests/s for %d s after %d s warm-up%n",
-        cursors.size(), drillDownTxnIds.size(), settings.ratePerSecond(), settings.duration().toSeconds(), settings.warmup().toSeconds());
+    progress.printf(Locale.ROOT, "api latency: %d next-page cursors, %d drill-down ids; %d requests/s for %.1f s after %.1f s warm-up%n",
+        cursors.size(), drillDownTxnIds.size(), settings.ratePerSecond(), settings.duration().toMillis() / 1000.0,
+        settings.warmup().toMillis() / 1000.0);
 
     List<String> names = List.of("results filtered", "results first page", "results next page", "transaction drill-down");
     String filtered = "/api/v1/results?status=MISMATCHED&discrepancyType=AMOUNT&limit=50";
