@@ -1,0 +1,285 @@
+package com.accord.bench;
+
+import com.accord.config.AccordConfig;
+import com.accord.infra.RedisClients;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This machine's Redis ceiling for Accord's correlation: calls per second of Accord's own function
+ * {@code accord_record}, with the arguments Accord passes, pipelined per batch from several
+ * connections; and the memory one pending transaction costs. Works under a key prefix of its own,
+ * deleted at the end.
+ *
+ * <p>The key layout mirrors {@code CorrelationStore} (package-private there): a hash per
+ * transaction and a deadlines sorted set and alive marker per shard, one hash tag per shard.
+ *
+ * <p>Blocking: call from a plain thread, never from an event loop.
+ */
+public final class RedisCeiling {
+  private static final Logger log = LoggerFactory.getLogger(RedisCeiling.class);
+
+  private static final int EVENTS_PER_TXN = SyntheticEvents.SOURCES.size();
+  private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(1);
+  private static final String LIBRARY = library();
+
+  /**
+   * @param calls function calls (one per event) in the throughput run, rounded up to whole batches
+   * @param batchSize calls per pipelined batch; rounded down to whole transactions of three events
+   * @param connections concurrent connections, each looping batches
+   * @param pendingTransactions transactions written for the memory measurement
+   * @param shards deadline shards, as {@code correlation.shards}
+   * @param window {@code rules.window}; retention {@code correlation.retention}
+   */
+  public record Settings(long calls, int batchSize, int connections, long pendingTransactions, int shards,
+      Duration window, Duration retention) {
+    public Settings {
+      if (calls < 1 || batchSize < EVENTS_PER_TXN || connections < 1 || pendingTransactions < 1 || shards < 1) {
+        throw new IllegalArgumentException("calls, pendingTransactions, connections, shards >= 1 and batchSize >= 3 needed");
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(300_000, 2000, 4, 100_000, 16, Duration.ofSeconds(30), Duration.ofMinutes(10));
+    }
+
+    int callsPerBatch() {
+      return batchSize / EVENTS_PER_TXN * EVENTS_PER_TXN;
+    }
+  }
+
+  public record Throughput(long calls, Duration elapsed, int batchSize, int connections) {
+    public double callsPerSecond() {
+      return elapsed.isZero() ? 0 : calls * 1e9 / elapsed.toNanos();
+    }
+  }
+
+  /**
+   * {@code used_memory} growth divided by the pending transactions, after writing one event of
+   * each, then after writing a second one.
+   */
+  public record Memory(long pendingTransactions, long bytesPerTxnOneEvent, long bytesPerTxnTwoEvents, String holds) {}
+
+  public record Report(Throughput throughput, Memory memory, String redisVersion) {}
+
+  private RedisCeiling() {}
+
+  public static Report measure(AccordConfig.Redis config, Settings settings, PrintStream progress) {
+    Vertx vertx = Vertx.vertx();
+    Redis redis = RedisClients.create(vertx, config, settings.connections());
+    String prefix = "accord-bench-ceiling:" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    Keys keys = new Keys(prefix, settings.shards());
+    try {
+      redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(LIBRARY)).await();
+      markAlive(redis, keys);
+      String version = info(redis, "server", "redis_version");
+      Throughput throughput = throughput(redis, keys, settings, progress);
+      RedisClients.deleteKeysWithPrefix(redis, prefix).await();
+      markAlive(redis, keys);
+      Memory memory = memory(redis, keys, settings, progress);
+      return new Report(throughput, memory, version);
+    } finally {
+      try {
+        int deleted = RedisClients.deleteKeysWithPrefix(redis, prefix).await();
+        progress.println("redis ceiling: " + deleted + " keys under " + prefix + " deleted");
+      } finally {
+        redis.close().await();
+        vertx.close().await();
+      }
+    }
+  }
+
+  private static Throughput throughput(Redis redis, Keys keys, Settings settings, PrintStream progress) {
+    int perBatch = settings.callsPerBatch();
+    long batches = (settings.calls() + perBatch - 1) / perBatch;
+    progress.println("redis ceiling: " + batches * perBatch + " accord_record calls, pipelines of " + perBatch
+        + ", " + settings.connections() + " connections");
+    ExecutorService workers = Executors.newFixedThreadPool(settings.connections());
+    AtomicLong nextBatch = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    long started = System.nanoTime();
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int c = 0; c < settings.connections(); c++) {
+        running.add(workers.submit(() -> {
+          long batch;
+          while ((batch = nextBatch.getAndIncrement()) < batches) {
+            List<Request> requests = new ArrayList<>(perBatch);
+            Instant now = Instant.now();
+            long firstTxn = batch * (perBatch / EVENTS_PER_TXN);
+            for (int t = 0; t < perBatch / EVENTS_PER_TXN; t++) {
+              for (int s = 0; s < EVENTS_PER_TXN; s++) {
+                requests.add(record(keys, settings, firstTxn + t, SyntheticEvents.SOURCES.get(s), now));
+              }
+            }
+            check(redis.batch(requests).await(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            done.addAndGet(perBatch);
+          }
+          return null;
+        }));
+      }
+      awaitWithProgress(running, done, started, progress);
+    } finally {
+      workers.shutdownNow();
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+    Throughput throughput = new Throughput(done.get(), elapsed, perBatch, settings.connections());
+    progress.printf("redis ceiling: %,.0f calls/s (%,d calls in %.1f s)%n", throughput.callsPerSecond(), done.get(),
+        elapsed.toMillis() / 1000.0);
+    log.atInfo().addKeyValue("calls", done.get()).addKeyValue("callsPerSecond", Math.round(throughput.callsPerSecond()))
+        .addKeyValue("elapsedMillis", elapsed.toMillis()).log("redis ceiling measured");
+    return throughput;
+  }
+
+  /**
+   * Pending transactions hold their hash (each event's JSON under e:source:event_id, the s:source
+   * flags, _first, _n) with no expiry, and a member of their shard's deadlines set.
+   */
+  private static Memory memory(Redis redis, Keys keys, Settings settings, PrintStream progress) throws RuntimeException {
+    long n = settings.pendingTransactions();
+    int perBatch = settings.callsPerBatch();
+    long before = usedMemory(redis);
+    writePending(redis, keys, settings, n, perBatch, "core");
+    long afterOne = usedMemory(redis);
+    writePending(redis, keys, settings, n, perBatch, "gateway");
+    long afterTwo = usedMemory(redis);
+    long oneEvent = (afterOne - before) / n;
+    long twoEvents = (afterTwo - before) / n;
+    progress.printf("redis ceiling: %d bytes per pending transaction with 1 event, %d with 2 (%,d transactions)%n",
+        oneEvent, twoEvents, n);
+    String holds = "a hash per transaction (each event's ~" + SyntheticEvents.eventJson("TXN-000000001", 1, "core", Instant.EPOCH).length()
+        + "-byte JSON under e:<source>:<event_id>, s:<source> flags, _first, _n; no expiry while pending) "
+        + "plus its member in the shard's deadlines sorted set";
+    return new Memory(n, oneEvent, twoEvents, holds);
+  }
+
+  private static void writePending(Redis redis, Keys keys, Settings settings, long txns, int perBatch, String source) {
+    Instant now = Instant.now();
+    for (long first = 0; first < txns; first += perBatch) {
+      List<Request> requests = new ArrayList<>(perBatch);
+      for (long n = first; n < Math.min(txns, first + perBatch); n++) {
+        requests.add(record(keys, settings, n, source, now));
+      }
+      try {
+        check(redis.batch(requests).await(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("redis ceiling: a pipeline of " + requests.size() + " calls timed out", e);
+      }
+    }
+  }
+
+  /** One accord_record call exactly as CorrelationStore.record builds it (require_alive on, not sweeping). */
+  private static Request record(Keys keys, Settings settings, long n, String source, Instant now) {
+    String txnId = SyntheticEvents.txnId("RC-", n);
+    int shard = Math.floorMod(txnId.hashCode(), keys.shards());
+    return Request.cmd(Command.FCALL).arg("accord_record").arg(3)
+        .arg(keys.txn(shard, txnId)).arg(keys.deadlines(shard)).arg(keys.alive(shard))
+        .arg(txnId)
+        .arg("e:" + source + ":" + SyntheticEvents.eventId(source, txnId))
+        .arg(SyntheticEvents.eventJson(txnId, n, source, now))
+        .arg(now.toEpochMilli())
+        .arg(settings.window().toMillis())
+        .arg(settings.retention().toMillis())
+        .arg(now.toEpochMilli())
+        .arg(SyntheticEvents.EXPECTED_SOURCES)
+        .arg("1")
+        .arg("0");
+  }
+
+  private static void check(List<Response> responses) {
+    for (Response response : responses) {
+      if (response == null || response.size() != 3) {
+        throw new IllegalStateException("accord_record answered " + response + " instead of {is_new, closed, state}");
+      }
+    }
+  }
+
+  private static void markAlive(Redis redis, Keys keys) {
+    List<Request> requests = new ArrayList<>(keys.shards());
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      requests.add(Request.cmd(Command.SET).arg(keys.alive(shard)).arg("1"));
+    }
+    redis.batch(requests).await();
+  }
+
+  static long usedMemory(Redis redis) {
+    return Long.parseLong(info(redis, "memory", "used_memory"));
+  }
+
+  private static String info(Redis redis, String section, String field) {
+    String text = redis.send(Request.cmd(Command.INFO).arg(section)).await().toString();
+    for (String line : text.split("\r?\n")) {
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
+      }
+    }
+    throw new IllegalStateException("INFO " + section + " has no " + field);
+  }
+
+  private static void awaitWithProgress(List<Future<?>> running, AtomicLong done, long started, PrintStream progress) {
+    try {
+      for (Future<?> worker : running) {
+        while (true) {
+          try {
+            worker.get(1, TimeUnit.SECONDS);
+            break;
+          } catch (TimeoutException e) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            progress.printf("redis ceiling: %,d calls in %.0f s (%,.0f calls/s)%n", done.get(), seconds, done.get() / seconds);
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("redis ceiling failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("redis ceiling interrupted", e);
+    }
+  }
+
+  private record Keys(String prefix, int shards) {
+    String txn(int shard, String txnId) {
+      return prefix + "{s" + shard + "}:t:" + txnId;
+    }
+
+    String deadlines(int shard) {
+      return prefix + "{s" + shard + "}:deadlines";
+    }
+
+    String alive(int shard) {
+      return prefix + "{s" + shard + "}:alive";
+    }
+  }
+
+  private static String library() {
+    try (InputStream in = RedisCeiling.class.getResourceAsStream("/redis/accord.lua")) {
+      if (in == null) {
+        throw new IllegalStateException("redis/accord.lua is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("redis/accord.lua cannot be read", e);
+    }
+  }
+}

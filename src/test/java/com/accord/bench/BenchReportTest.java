@@ -1,0 +1,96 @@
+package com.accord.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+class BenchReportTest {
+
+  private static BenchReport sample() {
+    return new BenchReport("java -jar target/accord.jar bench --transactions 100000")
+        .setting("cores", "2")
+        .setting("PostgreSQL", "15.20")
+        .row("ingest events/s", 2500, "events/s", 10_000.0, "Kafka to results")
+        .row("redis calls/s", 40_000, "calls/s", 50_000.0, "")
+        .row("redis bytes per pending txn", 812, "bytes", null, "1 event | JSON")
+        .latency("results filtered", new LatencySummary(100, 2, Duration.ofMillis(3), Duration.ofMillis(40),
+            Duration.ofMillis(90), Duration.ofMillis(120)), "limit=50")
+        .finding("PostgreSQL's audit chain is the limit.");
+  }
+
+  @Test
+  void ratioIsValueOverCeiling() {
+    BenchReport.Row row = sample().rows().get(0);
+    assertThat(row.ratio()).hasValue(0.25);
+    assertThat(BenchReport.ratioText(row)).isEqualTo("25.0 %");
+    assertThat(sample().rows().get(2).ratio()).isEmpty();
+    assertThat(new BenchReport.Row("x", 5, "u", 0.0, "").ratio()).as("a zero ceiling gives no ratio").isEmpty();
+  }
+
+  @Test
+  void markdownHasCommandSettingsRowsRatiosLatencyFindingsAndChart() {
+    String md = sample().markdown();
+    assertThat(md).startsWith("# Accord benchmarks");
+    assertThat(md).contains("```\njava -jar target/accord.jar bench --transactions 100000\n```");
+    assertThat(md).contains("| cores | 2 |").contains("| PostgreSQL | 15.20 |");
+    assertThat(md).contains("| ingest events/s | 2,500 | events/s | 10,000 | 25.0 % | Kafka to results |");
+    assertThat(md).contains("| redis calls/s | 40,000 | calls/s | 50,000 | 80.0 % |");
+    assertThat(md).contains("| redis bytes per pending txn | 812 | bytes | — | — | 1 event \\| JSON |");
+    assertThat(md).contains("| results filtered | 100 | 2 | 3.00 | 40.00 | 90.00 | 120.00 | limit=50 |");
+    assertThat(md).contains("![Achieved against ceiling, and latency percentiles](benchmarks.svg)");
+    assertThat(md).contains("## Findings\n\nPostgreSQL's audit chain is the limit.");
+  }
+
+  @Test
+  void svgIsWellFormedWithBarsInProportion() throws Exception {
+    String svg = sample().svg();
+    Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    NodeList rects = doc.getElementsByTagName("rect");
+    // background + 2 bars for each of the 2 rows with a ceiling + 4 percentile bars
+    assertThat(rects.getLength()).isEqualTo(1 + 4 + 4);
+    Element achieved = (Element) rects.item(1);
+    Element ceiling = (Element) rects.item(2);
+    assertThat(Double.parseDouble(achieved.getAttribute("width"))).isEqualTo(BenchReport.BAR_WIDTH_MAX * 0.25);
+    assertThat(Double.parseDouble(ceiling.getAttribute("width"))).isEqualTo(BenchReport.BAR_WIDTH_MAX);
+    assertThat(svg).contains("ingest events/s").contains("25.0 % of ceiling").contains("p99.9 90.00");
+    assertThat(svg).doesNotContain("redis bytes per pending txn"); // no ceiling, no bar
+  }
+
+  @Test
+  void latencyBarsUseALogAxisFromATenthOfAMillisecond() {
+    // 3 decades: 0.1 ms .. 100 ms; 10 ms is two decades in
+    assertThat(BenchReport.logWidth(Duration.ofMillis(10), 3)).isCloseTo(BenchReport.BAR_WIDTH_MAX * 2 / 3, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(BenchReport.logWidth(Duration.ofMillis(100), 3)).isCloseTo(BenchReport.BAR_WIDTH_MAX, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(BenchReport.logWidth(Duration.ofNanos(50_000), 3)).isEqualTo(1);
+  }
+
+  @Test
+  void writesBothFilesAndPrintsAnAlignedTable(@TempDir Path dir) throws Exception {
+    sample().writeMarkdown(dir.resolve("docs"));
+    assertThat(Files.readString(dir.resolve("docs/BENCHMARKS.md"))).contains("25.0 %");
+    assertThat(Files.readString(dir.resolve("docs/benchmarks.svg"))).startsWith("<svg");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    sample().printTable(new PrintStream(out, true, StandardCharsets.UTF_8));
+    String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines[0]).startsWith("metric").contains("ratio");
+    assertThat(lines[2]).contains("ingest events/s").contains("2,500").contains("25.0 %");
+    int ratioColumn = lines[0].indexOf("ratio");
+    assertThat(lines[2].indexOf("25.0 %")).isEqualTo(lines[3].indexOf("80.0 %")); // aligned column
+    assertThat(ratioColumn).isPositive();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("results filtered").contains("120.00");
+  }
+}
