@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  *   java -jar accord.jar demo [--scenario S] [--via kafka|http] [--transactions N] [--keep-running]
  *   java -jar accord.jar simulate --scenario S [--target kafka|http] [--bootstrap H:P] [--api URL] [--truth FILE]
  *   java -jar accord.jar verify --truth FILE [--api URL] [--timeout PT2M]
+ *   java -jar accord.jar bench [--quick] [--transactions N] [--http-transactions N] [--results-rows N] [--docs DIR]
  * </pre>
  */
 public final class Main {
@@ -39,6 +40,7 @@ public final class Main {
         case "demo" -> Demo.run(options);
         case "simulate" -> SimulateCommand.run(options, System.out);
         case "verify" -> VerifyCommand.run(options, System.out);
+        case "bench" -> com.accord.bench.Bench.run(options, commandLine(args));
         default -> usage("unknown command '" + command + "'");
       };
     } catch (ConfigException | IllegalArgumentException e) {
@@ -70,8 +72,15 @@ public final class Main {
     return 0;
   }
 
+  /** How this run was started, for the benchmark report's "reproduce with". */
+  private static List<String> commandLine(String[] args) {
+    List<String> line = new ArrayList<>(List.of("java", "-jar", "target/accord.jar"));
+    line.addAll(List.of(args));
+    return line;
+  }
+
   private static int usage(String problem) {
-    log.atError().log(problem + "; usage: java -jar accord.jar [serve|demo|simulate|verify] [--config FILE] ...");
+    log.atError().log(problem + "; usage: java -jar accord.jar [serve|demo|simulate|verify|bench] [--config FILE] ...");
     return 2;
   }
 }

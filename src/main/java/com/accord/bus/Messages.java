@@ -53,12 +53,18 @@ public final class Messages {
       Via via, Instant receivedAt, List<TransactionEvent> events, List<TransactionEvent> conflicts, List<Rejection> rejections) {}
 
   /** Per event of the request, in its order: ACCEPTED (newly stored), DUPLICATE or CONFLICT. */
-  public record RawWriteOutcome(List<Disposition> dispositions) {}
+  /**
+   * @param txnsWithHistory transactions that had events stored before this write: only these can
+   *     have state Redis lacks (evicted, expired, lost), so only these are read back from PostgreSQL
+   */
+  public record RawWriteOutcome(List<Disposition> dispositions, java.util.Set<String> txnsWithHistory) {}
 
   /** A conflicting re-send, with the transaction it claims to belong to. */
   public record ConflictSeen(String txnId, Conflict conflict) {}
 
-  public record CorrelationBatch(Instant receivedAt, List<TransactionEvent> events, List<ConflictSeen> conflicts) {}
+  /** @param txnsWithHistory see {@link RawWriteOutcome#txnsWithHistory()} */
+  public record CorrelationBatch(Instant receivedAt, List<TransactionEvent> events, List<ConflictSeen> conflicts,
+      java.util.Set<String> txnsWithHistory) {}
 
   public record CorrelationDone(int resultsComputed) {}
 

@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class CorrelationVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(CorrelationVerticle.class);
+  private static final int REBUILDS_PER_BATCH_MAX = 3;
   private static final List<Duration> PERSIST_RETRY_DELAYS =
       List.of(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(1600));
 
@@ -111,22 +112,39 @@ public final class CorrelationVerticle extends VerticleBase {
     List<StateUpdate> updates = new ArrayList<>(batch.events().size() + batch.conflicts().size());
     batch.events().forEach(e -> updates.add(StateUpdate.event(e, batch.receivedAt())));
     batch.conflicts().forEach(c -> updates.add(StateUpdate.conflict(c.txnId(), c.conflict(), batch.receivedAt())));
-    return apply(updates, false).map(CorrelationDone::new);
+    return apply(updates, false, batch.txnsWithHistory()).map(CorrelationDone::new);
   }
 
   // ---- the pipeline: record, hydrate, reconcile, persist -----------------------------------
 
-  /** Returns the number of results computed. */
-  private Future<Integer> apply(List<StateUpdate> updates, boolean sweepingDeadlines) {
+  /**
+   * Returns the number of results computed.
+   *
+   * @param withHistory the transactions PostgreSQL may know more of than Redis; null: any
+   */
+  private Future<Integer> apply(List<StateUpdate> updates, boolean sweepingDeadlines, java.util.Set<String> withHistory) {
+    return apply(updates, sweepingDeadlines, withHistory, 0);
+  }
+
+  /**
+   * Any of the batch's Redis calls (recording or hydrating) may meet a loss of the state; all are
+   * idempotent, so the batch is applied again after the rebuild — a few times, since the state can
+   * vanish again while it is being rebuilt (a flush in progress).
+   */
+  private Future<Integer> apply(List<StateUpdate> updates, boolean sweepingDeadlines, java.util.Set<String> withHistory,
+      int rebuilds) {
+    return applyOnce(updates, sweepingDeadlines, withHistory).recover(e -> {
+      if (!String.valueOf(e.getMessage()).contains(CorrelationStore.STATE_LOST) || rebuilds >= REBUILDS_PER_BATCH_MAX) {
+        return Future.failedFuture(e);
+      }
+      log.atWarn().addKeyValue("rebuilds", rebuilds + 1).log("correlation state in Redis is gone; rebuilding it from PostgreSQL");
+      return rebuildOnce("state lost").compose(v -> apply(updates, sweepingDeadlines, withHistory, rebuilds + 1));
+    });
+  }
+
+  private Future<Integer> applyOnce(List<StateUpdate> updates, boolean sweepingDeadlines, java.util.Set<String> withHistory) {
     return store.record(updates, Instant.now(), true, sweepingDeadlines)
-        .recover(e -> {
-          if (!String.valueOf(e.getMessage()).contains(CorrelationStore.STATE_LOST)) {
-            return Future.failedFuture(e);
-          }
-          log.atWarn().log("correlation state in Redis is gone; rebuilding it from PostgreSQL");
-          return rebuildOnce("state lost").compose(v -> store.record(updates, Instant.now(), true, sweepingDeadlines));
-        })
-        .compose(states -> hydrate(latestByTransaction(states), sweepingDeadlines))
+        .compose(states -> hydrate(latestByTransaction(states), sweepingDeadlines, withHistory))
         .compose(this::reconcileAndPersist);
   }
 
@@ -146,10 +164,14 @@ public final class CorrelationVerticle extends VerticleBase {
 
   /**
    * Redis had no state for some transactions: a first event, or a cache that lost them. Whatever
-   * PostgreSQL holds for them and Redis lacks is recorded before reconciling.
+   * PostgreSQL holds for them and Redis lacks is recorded before reconciling — asked only for
+   * those that had events stored before this batch (a first event's transaction has nothing to load).
    */
-  private Future<Map<String, TxnState>> hydrate(Map<String, TxnState> latest, boolean sweepingDeadlines) {
-    List<String> fresh = latest.values().stream().filter(TxnState::fresh).map(TxnState::txnId).toList();
+  private Future<Map<String, TxnState>> hydrate(Map<String, TxnState> latest, boolean sweepingDeadlines,
+      java.util.Set<String> withHistory) {
+    List<String> fresh = latest.values().stream()
+        .filter(state -> state.fresh() && (withHistory == null || withHistory.contains(state.txnId())))
+        .map(TxnState::txnId).toList();
     if (fresh.isEmpty()) {
       return Future.succeededFuture(latest);
     }
@@ -242,7 +264,7 @@ public final class CorrelationVerticle extends VerticleBase {
           }
           Instant now = Instant.now();
           List<StateUpdate> reads = due.stream().map(txnId -> StateUpdate.read(txnId, now)).toList();
-          return apply(reads, true).compose(count -> store.release(due, claimedAt, lease));
+          return apply(reads, true, null).compose(count -> store.release(due, claimedAt, lease));
         })
         .onComplete(outcome -> {
           sweeping = false;

@@ -70,7 +70,8 @@ public final class IngestionFlow {
     }
     Future<Void> correlated = toCorrelate.isEmpty() && conflicts.isEmpty()
         ? Future.succeededFuture()
-        : bus.request(Addresses.CORRELATE, new CorrelationBatch(written.batch().receivedAt(), toCorrelate, conflicts)).mapEmpty();
+        : bus.request(Addresses.CORRELATE, new CorrelationBatch(written.batch().receivedAt(), toCorrelate, conflicts,
+            written.stored().txnsWithHistory())).mapEmpty();
     return correlated.map(v -> receipt(written));
   }
 

@@ -90,7 +90,7 @@ public final class PersistenceVerticle extends VerticleBase {
     OffsetDateTime receivedAt = utc(write.receivedAt());
     Future<Void> rejected = storeRejections(write, receivedAt);
     if (write.events().isEmpty()) {
-      return rejected.map(v -> new RawWriteOutcome(List.of()));
+      return rejected.map(v -> new RawWriteOutcome(List.of(), java.util.Set.of()));
     }
     List<TransactionEvent> events = write.events();
     Tuple insert = Tuple.of(
@@ -98,9 +98,19 @@ public final class PersistenceVerticle extends VerticleBase {
         column(events, TransactionEvent::txnId), column(events, EventJson::toJson))
         .addValue(receivedAt).addValue(write.via().name());
     Future<RawWriteOutcome> outcome = pool.preparedQuery(Sql.INSERT_RAW_EVENTS).execute(insert)
-        .compose(rows -> classify(events, rows))
-        .compose(dispositions -> storeConflicts(write, receivedAt, dispositions).map(new RawWriteOutcome(dispositions)));
+        .compose(rows -> classify(events, rows).map(dispositions -> new RawWriteOutcome(dispositions, withHistory(events, rows))))
+        .compose(written -> storeConflicts(write, receivedAt, written.dispositions()).map(written));
     return Future.all(outcome, rejected).map(all -> outcome.result());
+  }
+
+  private static java.util.Set<String> withHistory(List<TransactionEvent> events, RowSet<Row> rows) {
+    java.util.Set<String> txnIds = new java.util.HashSet<>();
+    for (Row row : rows) {
+      if (row.getBoolean("has_history")) {
+        txnIds.add(events.get((int) (row.getLong("ord") - 1)).txnId());
+      }
+    }
+    return txnIds;
   }
 
   /** Decides per event: newly stored, an exact redelivery, or a different payload under a known identity. */

@@ -7,18 +7,25 @@ package com.accord.persistence;
 public final class Sql {
   private Sql() {}
 
-  /** $1..$4 source, event_id, txn_id, payload (text[]); $5 received_at; $6 via. One row per input, in order. */
+  /**
+   * $1..$4 source, event_id, txn_id, payload (text[]); $5 received_at; $6 via. One row per input,
+   * in input order, saying whether the event's transaction had events stored before this statement
+   * (its snapshot does not see the rows the statement inserts), so correlation asks PostgreSQL
+   * only about transactions with a history. Rows are inserted in identity order, so concurrent batches sharing identities
+   * (redeliveries) take the unique index's locks in one order and wait instead of deadlocking.
+   */
   public static final String INSERT_RAW_EVENTS = """
       WITH input AS (
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
           WITH ORDINALITY AS t(source, event_id, txn_id, payload, ord)
       ), inserted AS (
         INSERT INTO raw_events (source, event_id, txn_id, payload, received_at, via)
-        SELECT source, event_id, txn_id, payload::jsonb, $5, $6 FROM input ORDER BY ord
+        SELECT source, event_id, txn_id, payload::jsonb, $5, $6 FROM input ORDER BY source, event_id
         ON CONFLICT ON CONSTRAINT raw_events_identity DO NOTHING
         RETURNING source, event_id
       )
-      SELECT i.ord, n.event_id IS NOT NULL AS inserted, e.payload::text AS existing
+      SELECT i.ord, n.event_id IS NOT NULL AS inserted, e.payload::text AS existing,
+             EXISTS (SELECT 1 FROM raw_events h WHERE h.txn_id = i.txn_id) AS has_history
       FROM input i
       LEFT JOIN inserted n ON n.source = i.source AND n.event_id = i.event_id
       LEFT JOIN raw_events e ON n.event_id IS NULL AND e.source = i.source AND e.event_id = i.event_id
@@ -35,6 +42,7 @@ public final class Sql {
       INSERT INTO event_conflicts (source, event_id, txn_id, payload, payload_sha256, received_at, via)
       SELECT source, event_id, txn_id, payload::jsonb, sha256(convert_to(payload::jsonb::text, 'UTF8')), $5, $6
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(source, event_id, txn_id, payload)
+      ORDER BY source, event_id
       ON CONFLICT ON CONSTRAINT event_conflicts_identity DO NOTHING""";
 
   /**

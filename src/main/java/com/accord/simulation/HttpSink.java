@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +28,8 @@ public final class HttpSink implements EventSink {
   private final Semaphore inFlight = new Semaphore(REQUESTS_IN_FLIGHT);
   private final List<CompletableFuture<?>> pending = new ArrayList<>();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  /** Identity (source, event id) → the request in flight that carries it. */
+  private final Map<String, CompletableFuture<Void>> carriedBy = new ConcurrentHashMap<>();
 
   private final java.util.function.Supplier<String> authorization;
 
@@ -47,8 +51,9 @@ public final class HttpSink implements EventSink {
           .timeout(Duration.ofSeconds(60))
           .POST(HttpRequest.BodyPublishers.ofString(body))
           .build();
+      awaitEarlierCopies(chunk);
       inFlight.acquire();
-      pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+      CompletableFuture<Void> answered = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
           .thenAccept(response -> {
             if (response.statusCode() != 202) {
               failure.compareAndSet(null, new IllegalStateException(
@@ -61,9 +66,34 @@ public final class HttpSink implements EventSink {
             failure.compareAndSet(null, new IllegalStateException("POST /api/v1/events failed: " + e.getMessage(), e));
             return null;
           })
-          .whenComplete((v, e) -> inFlight.release()));
+          .whenComplete((v, e) -> inFlight.release());
+      for (TransactionEvent event : chunk) {
+        String identity = identity(event);
+        carriedBy.put(identity, answered);
+        answered.whenComplete((v, e) -> carriedBy.remove(identity, answered));
+      }
+      pending.add(answered);
     }
     pending.removeIf(CompletableFuture::isDone);
+  }
+
+  /**
+   * A re-send (redelivery or conflicting copy) goes out only after the request that carried the
+   * event before has been answered, as a real producer re-sends after its first attempt: requests
+   * in flight at once have no order, and which of two payloads is the original must not be left
+   * to a race.
+   */
+  private void awaitEarlierCopies(List<TransactionEvent> chunk) {
+    for (TransactionEvent event : chunk) {
+      CompletableFuture<Void> earlier = carriedBy.get(identity(event));
+      if (earlier != null) {
+        earlier.join();
+      }
+    }
+  }
+
+  private static String identity(TransactionEvent event) {
+    return event.source() + '\u0000' + event.eventId();
   }
 
   @Override
@@ -73,8 +103,9 @@ public final class HttpSink implements EventSink {
     rethrow();
   }
 
+  /** Throws the first failure once: closing after a failed send does not throw it again. */
   private void rethrow() {
-    RuntimeException error = failure.get();
+    RuntimeException error = failure.getAndSet(null);
     if (error != null) {
       throw error;
     }

@@ -31,9 +31,9 @@ public final class KafkaSink implements EventSink {
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-    properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+    properties.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     properties.put(ProducerConfig.CLIENT_ID_CONFIG, "accord-simulator");
     // One request in flight per broker: Kafka 4.1 can refuse the first produce to a partition
     // created moments before and then reject the retries as out of sequence (KAFKA-15591),

@@ -51,6 +51,28 @@ class RedisLossTest {
     }
   }
 
+  /**
+   * One transaction's state gone from Redis (evicted, or expired after the retention) while the
+   * shard's state is otherwise intact: the next event's write-ahead finds the transaction has a
+   * history, so correlation reads it back from PostgreSQL instead of starting it afresh.
+   */
+  @Test
+  void aTransactionWhoseStateAloneVanishedIsReadBackFromPostgres() {
+    String id = txn("evicted");
+    post(fixture, core(id));
+    fixture.awaitTransaction(id, transaction -> transaction.getJsonObject("result") != null, Duration.ofSeconds(10));
+    int shard = Math.floorMod(id.hashCode(), fixture.config().correlation().shards());
+    String key = fixture.config().redis().keyPrefix() + "{s" + shard + "}:t:" + id;
+    assertThat(fixture.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg(key)).toInteger())
+        .as("the transaction's hash %s deleted", key).isEqualTo(1);
+
+    post(fixture, gateway(id), mobile(id));
+
+    JsonObject result = Support.awaitSettled(fixture, id).getJsonObject("result");
+    assertThat(result.getString("status")).isEqualTo("MATCHED");
+    assertThat(result.getJsonArray("sources_seen")).isEqualTo(array("core", "gateway", "mobile"));
+  }
+
   @Test
   void losingRedisInTheMiddleOfTheTrafficChangesNoResult() {
     long seed = Long.getLong("accord.it.seed", new Random().nextLong());

@@ -1,0 +1,444 @@
+package com.accord.bench;
+
+import com.accord.Accord;
+import com.accord.cli.Options;
+import com.accord.cli.SimulateCommand;
+import com.accord.config.AccordConfig;
+import com.accord.domain.TransactionEvent;
+import com.accord.infra.RedisClients;
+import com.accord.persistence.Database;
+import com.accord.push.PushVerticle;
+import com.accord.simulation.AccessToken;
+import com.accord.simulation.EventSink;
+import com.accord.simulation.GeneratedTransaction;
+import com.accord.simulation.GroundTruth;
+import com.accord.simulation.HttpSink;
+import com.accord.simulation.KafkaSink;
+import com.accord.simulation.Scenario;
+import com.accord.simulation.Simulator;
+import com.accord.simulation.TrafficGenerator;
+import com.accord.simulation.Verifier;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code java -jar accord.jar bench [--quick] [--transactions N] ...}: measures this machine's
+ * ceilings for Accord's own work (PostgreSQL rows, Redis function calls), then Accord itself on a
+ * database of its own with its own Kafka broker — sustained end-to-end throughput through Kafka
+ * and through HTTP with the seed's defect mix (each run verified against its ground truth),
+ * detection latency under an open-loop load at half the measured rate, heap after GC, Redis bytes
+ * per pending transaction, and API latency on a large results table — and writes the table to
+ * {@code docs/BENCHMARKS.md} with a chart. Exit code 0 only if every verify passed.
+ */
+public final class Bench {
+
+  private static final PrintStream out = System.out;
+  private static final String SCENARIO = "simulators/burst.yaml"; // the seed's defect mix, unpaced
+  /** Sent at the latency run's rate but not measured: JIT compilation, connection pools, caches. */
+  private static final Duration WARM_UP = Duration.ofSeconds(10);
+
+  private Bench() {}
+
+  /** What a run measures and how much; {@code --quick} scales everything down for a few minutes' run. */
+  record Plan(int transactions, int httpTransactions, long ceilingEvents, long resultRows, Duration latencyPhase,
+      int apiRate, Duration apiPhase, Path docs, java.util.Set<String> phases, Integer latencyRate) {
+
+    static final List<String> PHASES = List.of("ceilings", "kafka", "http", "latency", "api");
+
+    boolean runs(String phase) {
+      return phases.contains(phase);
+    }
+
+    static Plan of(Options options) {
+      boolean quick = options.has("quick");
+      int transactions = intOption(options, "transactions", quick ? 30_000 : 1_000_000);
+      return new Plan(
+          transactions,
+          intOption(options, "http-transactions", transactions),
+          intOption(options, "ceiling-events", quick ? 100_000 : 600_000),
+          intOption(options, "results-rows", quick ? 1_000_000 : 10_000_000),
+          options.duration("latency-phase", quick ? Duration.ofSeconds(20) : Duration.ofSeconds(60)),
+          intOption(options, "api-rate", 100),
+          options.duration("api-phase", quick ? Duration.ofSeconds(20) : Duration.ofSeconds(60)),
+          Path.of(options.get("docs", "docs")),
+          phases(options.get("phases", String.join(",", PHASES))),
+          options.integer("latency-rate"));
+    }
+
+    private static java.util.Set<String> phases(String list) {
+      java.util.Set<String> phases = new java.util.LinkedHashSet<>(List.of(list.split(",")));
+      if (!PHASES.containsAll(phases)) {
+        throw new IllegalArgumentException("--phases takes a comma separated subset of " + PHASES + ", got '" + list + "'");
+      }
+      return phases;
+    }
+
+    private static int intOption(Options options, String name, int fallback) {
+      Integer value = options.integer(name);
+      return value == null ? fallback : value;
+    }
+  }
+
+  public static int run(Options options, List<String> commandLine) throws Exception {
+    Plan plan = Plan.of(options);
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("ACCORD_POSTGRES_DATABASE", "accord_bench");
+    env.putIfAbsent("ACCORD_REDIS_KEY_PREFIX", "accord-bench:");
+    env.putIfAbsent("ACCORD_RULES_WINDOW", "PT3S");
+    env.putIfAbsent("ACCORD_HTTP_PORT", "0");
+    // the load generators are one principal each: lift the per-principal limits for the run
+    env.put("ACCORD_SECURITY_RATE_LIMIT_PRINCIPAL_PER_SECOND", "1000000");
+    env.put("ACCORD_SECURITY_RATE_LIMIT_PRINCIPAL_BURST", "1000000");
+    env.put("ACCORD_SECURITY_RATE_LIMIT_ADDRESS_PER_SECOND", "1000000");
+    env.put("ACCORD_SECURITY_RATE_LIMIT_ADDRESS_BURST", "1000000");
+    String adminPassword = randomPassword();
+    String ingestorPassword = randomPassword();
+    env.put("ACCORD_SECURITY_BOOTSTRAP_USERS", "admin:" + adminPassword + ":admin,ingestor:" + ingestorPassword + ":ingestor");
+    AccordConfig configured = AccordConfig.load(options.configFile(), env);
+
+    BenchReport report = new BenchReport(String.join(" ", commandLine));
+    report.settings(BenchReport.machineSettings())
+        .setting("transactions (Kafka run)", String.format("%,d", plan.transactions()))
+        .setting("transactions (HTTP run)", String.format("%,d", plan.httpTransactions()))
+        .setting("defect mix", "seed's (simulators/burst.yaml: the seed mix, unpaced)")
+        .setting("reconciliation window", configured.rules().window().toString())
+        .setting("Kafka poll / batches in flight", configured.kafka().pollRecordsMax() + " records / "
+            + configured.kafka().batchesInFlightMax())
+        .setting("PostgreSQL pool", Integer.toString(configured.postgres().poolSize()))
+        .setting("Kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion() + " (embedded single-node KRaft broker)")
+        .setting("date", Instant.now().toString());
+
+    // ---- 1. ceilings ------------------------------------------------------------------------------
+    Double slowerCeiling = null;
+    RedisCeiling.Report redisCeiling = null;
+    if (plan.runs("ceilings")) {
+      out.println("== ceilings: PostgreSQL rows and Redis function calls, without Accord ==");
+      PostgresCeiling.Report pg = PostgresCeiling.measure(configured.postgres().asAdmin(),
+          new PostgresCeiling.Settings(plan.ceilingEvents(), 2000, 4, PostgresCeiling.DEFAULT_DATABASE), out);
+      redisCeiling = RedisCeiling.measure(configured.redis(),
+          new RedisCeiling.Settings(plan.ceilingEvents(), 2000, 4, 100_000, configured.correlation().shards(),
+              configured.rules().window(), configured.correlation().retention()), out);
+      report.setting("PostgreSQL", pg.serverVersion()).setting("Redis", redisCeiling.redisVersion());
+      double pgCeiling = pg.full().eventsPerSecond();
+      double redisCalls = redisCeiling.throughput().callsPerSecond();
+      slowerCeiling = Math.min(pgCeiling, redisCalls);
+      report.row("PostgreSQL ceiling: raw events only", pg.rawOnly().eventsPerSecond(), "events/s", null,
+          "raw_events rows, batched " + pg.rawOnly().batchSize() + " per statement, " + pg.rawOnly().connections() + " connections")
+          .row("PostgreSQL ceiling: rows Accord writes per event", pgCeiling, "events/s", null, String.format(
+              "1 raw_events row per event + the final result, its discrepancies and its hash-chained audit row per "
+                  + "transaction (%,.0f result rows/s, %,.0f audit rows/s)", pg.full().resultRowsPerSecond(), pg.full().auditRowsPerSecond()))
+          .row("Redis ceiling: accord_record calls", redisCalls, "calls/s", null,
+              "Accord's correlation function, pipelined " + redisCeiling.throughput().batchSize() + " per batch, "
+                  + redisCeiling.throughput().connections() + " connections; one call per event");
+    }
+
+    // ---- 2. Accord ------------------------------------------------------------------------------
+    Database.drop(configured.postgres());
+    Vertx vertx = Vertx.vertx();
+    clearRedis(vertx, configured.redis());
+    out.println("== starting Accord with its own Kafka broker ==");
+    Accord accord = Accord.start(vertx, configured).await();
+    AccordConfig config = accord.config();
+    String api = "http://" + config.http().host() + ":" + accord.httpPort();
+    AccessToken admin = new AccessToken(api, "admin", adminPassword);
+    AccessToken ingestor = new AccessToken(api, "ingestor", ingestorPassword);
+    Completions completions = new Completions(vertx);
+    boolean allVerified = true;
+    try {
+      Scenario scenario = Scenario.resolve(SCENARIO);
+      Double kafkaRate = null;
+      if (plan.runs("kafka")) {
+        Throughput kafka;
+        try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), config.kafka().properties())) {
+          kafka = throughput("Kafka", scenario.withTransactions(plan.transactions()), sink, completions, api, admin, config);
+        }
+        allVerified &= kafka.verified();
+        kafkaRate = kafka.eventsPerSecond();
+        report.row("Accord end to end through Kafka", kafka.eventsPerSecond(), "events/s", slowerCeiling, kafka.describe());
+      }
+      if (plan.runs("http")) {
+        Throughput http;
+        try (HttpSink sink = new HttpSink(api, ingestor)) {
+          http = throughput("HTTP", scenario.withTransactions(plan.httpTransactions()).withSeed(scenario.seed() + 1), sink,
+              completions, api, admin, config);
+        }
+        allVerified &= http.verified();
+        report.row("Accord end to end through HTTP", http.eventsPerSecond(), "events/s", slowerCeiling, http.describe());
+      }
+      if (plan.runs("latency")) {
+        double rate = plan.latencyRate() != null ? plan.latencyRate() : kafkaRate == null ? 1000 : kafkaRate / 2;
+        Latency latency = detectionLatency(scenario.withSeed(scenario.seed() + 2), rate, plan.latencyPhase(), config, completions);
+        report.latency(String.format("detection, Kafka, open loop at %,.0f events/s%s", rate,
+                kafkaRate == null ? "" : " (half the measured maximum)"), latency.summary(),
+            "last first-per-source event of a transaction due to be sent → its result persisted and pushed; from the scheduled send time");
+        report.row("JVM heap after GC at steady state", latency.heapAfterGcBytes() / 1e6, "MB", null,
+            "whole process: Accord and the bench's load generator, under the latency run's load");
+      }
+      if (redisCeiling != null) {
+        report.row("Redis per pending transaction, 1 event", redisCeiling.memory().bytesPerTxnOneEvent(), "bytes", 200.0,
+            redisCeiling.memory().holds() + "; the ratio column is the share of the 200-byte target used");
+        report.row("Redis per pending transaction, 2 events", redisCeiling.memory().bytesPerTxnTwoEvents(), "bytes", 200.0,
+            "as above, one more event in the hash");
+      }
+
+      // ---- 3. API on a large results table ------------------------------------------------------
+      if (plan.runs("api")) {
+        out.printf("== API latency: results table brought to %,d rows ==%n", plan.resultRows());
+        ApiLatency.Seeding seeding = ApiLatency.seedResults(config.postgres().asAdmin(), plan.resultRows(), out);
+        List<String> ids = ApiLatency.sampleTxnIds(config.postgres().asAdmin(), 2000, 7);
+        ApiLatency.Report apiReport = ApiLatency.measure(
+            new ApiLatency.Settings(api, admin, plan.apiRate(), plan.apiPhase(), Duration.ofSeconds(5)), ids, out);
+        for (ApiLatency.Probe probe : apiReport.probes()) {
+          report.latency("API " + probe.name() + String.format(" (%,d req/s in all, %,d rows)", plan.apiRate(),
+              seeding.rowsBefore() + seeding.rowsSeeded()), probe.latency(), probe.examplePath());
+        }
+      }
+    } finally {
+      completions.close();
+      accord.stop().eventually(vertx::close).await();
+    }
+
+    report.finding(allVerified
+        ? "Every run ended with `verify` against its ground truth at 100 %: no correctness traded for speed."
+        : "**A verify run FAILED** — see the console output of this run.");
+    report.finding("Profile findings, what was changed for speed and what bounds the numbers: [PERFORMANCE.md](PERFORMANCE.md).");
+    out.println();
+    report.printTable(out);
+    report.writeMarkdown(plan.docs());
+    out.printf("%nwritten %s and %s%n", plan.docs().resolve(BenchReport.MARKDOWN_FILE), plan.docs().resolve(BenchReport.SVG_FILE));
+    return allVerified ? 0 : 1;
+  }
+
+  // ---- sustained throughput ------------------------------------------------------------------------
+
+  record Throughput(String via, long events, int transactions, Duration elapsed, Duration sendTime, boolean verified) {
+    double eventsPerSecond() {
+      return events * 1e9 / elapsed.toNanos();
+    }
+
+    String describe() {
+      return String.format("%,d events of %,d transactions (seed mix), first send → last result persisted and pushed in "
+          + "%.1f s; producer done after %.1f s; verify %s", events, transactions, elapsed.toMillis() / 1000.0,
+          sendTime.toMillis() / 1000.0, verified ? "100 % PASS" : "FAILED");
+    }
+  }
+
+  private static Throughput throughput(String via, Scenario scenario, EventSink sink, Completions completions, String api,
+      AccessToken admin, AccordConfig config) throws Exception {
+    out.printf("== end to end through %s: %,d transactions ==%n", via, scenario.transactions());
+    String prefix = SimulateCommand.defaultPrefix(scenario) + via.charAt(0) + "-";
+    completions.track(prefix);
+    long started = System.nanoTime();
+    Simulator.Run run = new Simulator(scenario, prefix, out).run(sink);
+    long sent = System.nanoTime();
+    long lastCompletion = completions.awaitAll(prefix, scenario.transactions(), config.rules().window().plusSeconds(2),
+        Duration.ofMinutes(60), out);
+    Duration elapsed = Duration.ofNanos(lastCompletion - started);
+    out.printf("%s: %,d events settled %.1f s after the first was sent: %,.0f events/s; verifying …%n", via, run.events(),
+        elapsed.toMillis() / 1000.0, run.events() * 1e9 / elapsed.toNanos());
+    Verifier.Report verdict = new Verifier(api, admin).verify(run.truth(), config.rules().window().plusMinutes(2));
+    verdict.print(out);
+    completions.forget(prefix);
+    return new Throughput(via, run.events(), scenario.transactions(), elapsed, Duration.ofNanos(sent - started), verdict.passed());
+  }
+
+  // ---- detection latency, open loop ----------------------------------------------------------------
+
+  record Latency(LatencySummary summary, long heapAfterGcBytes) {}
+
+  /**
+   * Sends transactions at a fixed rate whatever Accord does (open loop): every event has a due
+   * time, and latency runs from the due time of a transaction's last first-per-source event to
+   * the push of its result with every source seen, so a stall inflates the latencies of
+   * everything scheduled behind it (no coordinated omission).
+   */
+  private static Latency detectionLatency(Scenario scenario, double eventsPerSecond, Duration phase, AccordConfig config,
+      Completions completions) throws Exception {
+    out.printf("== detection latency: open loop at %,.0f events/s for %d s ==%n", eventsPerSecond, phase.toSeconds());
+    String prefix = SimulateCommand.defaultPrefix(scenario) + "L-";
+    Map<String, Long> dueOfLastEvent = new ConcurrentHashMap<>();
+    completions.track(prefix);
+    Map<String, String> lowLatency = new HashMap<>(config.kafka().properties());
+    lowLatency.put("linger.ms", "2");
+    long heapAfterGc;
+    long measuredFrom;
+    int transactions = 0;
+    try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), lowLatency)) {
+      TrafficGenerator generator = new TrafficGenerator(scenario, Instant.now(), prefix);
+      double nanosPerEvent = 1e9 / eventsPerSecond;
+      long start = System.nanoTime();
+      measuredFrom = start + WARM_UP.toNanos();
+      long end = measuredFrom + phase.toNanos();
+      long gcAt = measuredFrom + phase.toNanos() * 3 / 4;
+      heapAfterGc = -1;
+      long eventIndex = 0;
+      while (System.nanoTime() < end) {
+        GeneratedTransaction t = generator.transaction(transactions++);
+        List<TransactionEvent> events = new ArrayList<>(t.events());
+        events.addAll(t.lateEvents());
+        Map<String, Long> firstDuePerSource = new LinkedHashMap<>();
+        for (TransactionEvent event : events) {
+          long due = start + (long) (eventIndex++ * nanosPerEvent);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          firstDuePerSource.putIfAbsent(event.source(), due);
+          sink.send(List.of(event));
+        }
+        if (firstDuePerSource.size() == config.rules().expectedSources().size() && t.heldBack().isEmpty()) {
+          dueOfLastEvent.put(t.txnId(), firstDuePerSource.values().stream().mapToLong(Long::longValue).max().orElseThrow());
+        }
+        if (heapAfterGc < 0 && System.nanoTime() >= gcAt) {
+          heapAfterGc = heapAfterGc();
+        }
+      }
+      sink.flush();
+    }
+    completions.awaitAll(prefix, transactions, config.rules().window().plusSeconds(2), Duration.ofMinutes(5), out);
+    long[] latencies = new long[dueOfLastEvent.size()];
+    int n = 0;
+    long missing = 0;
+    java.util.TreeMap<Long, List<Long>> bySecond = new java.util.TreeMap<>();
+    for (Map.Entry<String, Long> entry : dueOfLastEvent.entrySet()) {
+      Long completed = completions.completedAt(entry.getKey());
+      if (entry.getValue() < measuredFrom) {
+        continue; // warm-up
+      }
+      if (completed == null) {
+        missing++;
+      } else {
+        latencies[n++] = Math.max(0, completed - entry.getValue());
+        bySecond.computeIfAbsent((entry.getValue() - measuredFrom) / 5_000_000_000L, k -> new ArrayList<>()).add(completed - entry.getValue());
+      }
+    }
+    bySecond.forEach((window, values) -> {
+      long[] v = values.stream().mapToLong(Long::longValue).toArray();
+      LatencySummary w = LatencySummary.of(v, v.length, 0);
+      out.printf("  due %3d-%3d s: %,6d transactions, p50 %6.1f ms, p99 %7.1f ms%n", window * 5, window * 5 + 5, w.count(),
+          w.p50().toNanos() / 1e6, w.p99().toNanos() / 1e6);
+    });
+    completions.forget(prefix);
+    LatencySummary summary = LatencySummary.of(latencies, n, missing);
+    out.printf("detection latency over %,d transactions: p50 %s, p99 %s, p99.9 %s, max %s%n", summary.count(),
+        summary.p50(), summary.p99(), summary.p999(), summary.max());
+    return new Latency(summary, heapAfterGc);
+  }
+
+  private static long heapAfterGc() {
+    ManagementFactory.getMemoryMXBean().gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  // ---- results as they are pushed --------------------------------------------------------------
+
+  /**
+   * Listens where the dashboard listens ({@link PushVerticle#RESULTS}) and notes when each tracked
+   * transaction first has a settled result: every expected source seen, or the window closed.
+   */
+  static final class Completions implements AutoCloseable {
+    private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> prefixes = new ConcurrentHashMap<>();
+    private final MessageConsumer<JsonObject> consumer;
+    private volatile long lastChange;
+
+    Completions(Vertx vertx) {
+      consumer = vertx.eventBus().<JsonObject>consumer(PushVerticle.RESULTS, message -> {
+        long now = System.nanoTime();
+        boolean anyTracked = false;
+        for (Object item : message.body().getJsonArray("changes")) {
+          JsonObject change = (JsonObject) item;
+          String txnId = change.getString("txn_id");
+          boolean settled = !"PENDING".equals(change.getString("status")) && change.getJsonArray("sources_missing").isEmpty()
+              || "MISSING".equals(change.getString("status"));
+          if (tracked(txnId)) {
+            anyTracked = true;
+            if (settled) {
+              completedAt.putIfAbsent(txnId, now);
+            }
+          }
+        }
+        if (anyTracked) {
+          lastChange = now;
+        }
+      });
+      consumer.completion().await();
+    }
+
+    private boolean tracked(String txnId) {
+      for (String prefix : prefixes.keySet()) {
+        if (txnId.startsWith(prefix)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void track(String prefix) {
+      prefixes.put(prefix, true);
+    }
+
+    void forget(String prefix) {
+      prefixes.remove(prefix);
+      completedAt.keySet().removeIf(id -> id.startsWith(prefix));
+    }
+
+    Long completedAt(String txnId) {
+      return completedAt.get(txnId);
+    }
+
+    /**
+     * Waits until {@code expected} transactions of the prefix are settled and no tracked result
+     * changed for {@code quiet}; returns the time of the last change (a late re-send's verdict
+     * change included).
+     */
+    long awaitAll(String prefix, int expected, Duration quiet, Duration timeout, PrintStream progress) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long lastReport = 0;
+      while (System.nanoTime() < deadline) {
+        long settled = completedAt.keySet().stream().filter(id -> id.startsWith(prefix)).count();
+        if (settled >= expected && System.nanoTime() - lastChange >= quiet.toNanos()) {
+          return lastChange;
+        }
+        if (System.nanoTime() - lastReport > 5_000_000_000L) {
+          progress.printf("  settled %,d of %,d transactions%n", settled, expected);
+          lastReport = System.nanoTime();
+        }
+        Thread.sleep(250);
+      }
+      throw new IllegalStateException("transactions of " + prefix + " did not all settle within " + timeout);
+    }
+
+    @Override
+    public void close() {
+      consumer.unregister().await();
+    }
+  }
+
+  private static void clearRedis(Vertx vertx, AccordConfig.Redis config) {
+    Redis redis = RedisClients.create(vertx, config, 1);
+    RedisClients.deleteKeysWithPrefix(redis, config.keyPrefix()).eventually(redis::close).await();
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[12];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}
