@@ -52,6 +52,7 @@ public final class Bench {
   private static final String SCENARIO = "simulators/burst.yaml"; // the seed's defect mix, unpaced
   /** Sent at the latency run's rate but not measured: JIT compilation, connection pools, caches. */
   private static final Duration WARM_UP = Duration.ofSeconds(10);
+  private static final int WARM_UP_TRANSACTIONS = 20_000;
 
   private Bench() {}
 
@@ -162,6 +163,14 @@ public final class Bench {
     boolean allVerified = true;
     try {
       Scenario scenario = Scenario.resolve(SCENARIO);
+      if (plan.runs("kafka") || plan.runs("http") || plan.runs("latency")) {
+        // unmeasured: JIT compilation of Accord, the broker and the clients, pools filled
+        try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), config.kafka().properties())) {
+          Throughput warmUp = throughput("Kafka (warm-up, not reported)", scenario.withTransactions(WARM_UP_TRANSACTIONS)
+              .withSeed(scenario.seed() - 1), sink, completions, api, admin, config);
+          allVerified &= warmUp.verified();
+        }
+      }
       Double kafkaRate = null;
       if (plan.runs("kafka")) {
         Throughput kafka;
@@ -242,7 +251,7 @@ public final class Bench {
   private static Throughput throughput(String via, Scenario scenario, EventSink sink, Completions completions, String api,
       AccessToken admin, AccordConfig config) throws Exception {
     out.printf("== end to end through %s: %,d transactions ==%n", via, scenario.transactions());
-    String prefix = SimulateCommand.defaultPrefix(scenario) + via.charAt(0) + "-";
+    String prefix = SimulateCommand.defaultPrefix(scenario) + via.charAt(0) + (via.contains("warm") ? "W" : "") + "-";
     completions.track(prefix);
     long started = System.nanoTime();
     Simulator.Run run = new Simulator(scenario, prefix, out).run(sink);
