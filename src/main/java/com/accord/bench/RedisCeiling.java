@@ -118,6 +118,7 @@ public final class RedisCeiling {
     ExecutorService workers = Executors.newFixedThreadPool(settings.connections());
     AtomicLong nextBatch = new AtomicLong();
     AtomicLong done = new AtomicLong();
+    SteadyRate rate = new SteadyRate(settings.calls() / 4);
     long started = System.nanoTime();
     try {
       List<Future<?>> running = new ArrayList<>();
@@ -135,6 +136,7 @@ public final class RedisCeiling {
             }
             check(redis.batch(requests).await(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             done.addAndGet(perBatch);
+            rate.add(perBatch);
           }
           return null;
         }));
@@ -143,9 +145,9 @@ public final class RedisCeiling {
     } finally {
       workers.shutdownNow();
     }
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-    Throughput throughput = new Throughput(done.get(), elapsed, perBatch, settings.connections());
-    progress.printf("redis ceiling: %,.0f calls/s (%,d calls in %.1f s)%n", throughput.callsPerSecond(), done.get(),
+    Duration elapsed = rate.measuredElapsed(started, System.nanoTime());
+    Throughput throughput = new Throughput(rate.measuredUnits(), elapsed, perBatch, settings.connections());
+    progress.printf("redis ceiling: %,.0f calls/s (%,d calls in %.1f s after a warm-up quarter)%n", throughput.callsPerSecond(), rate.measuredUnits(),
         elapsed.toMillis() / 1000.0);
     log.atInfo().addKeyValue("calls", done.get()).addKeyValue("callsPerSecond", Math.round(throughput.callsPerSecond()))
         .addKeyValue("elapsedMillis", elapsed.toMillis()).log("redis ceiling measured");
