@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,10 +66,14 @@ public final class PostgresCeiling {
     }
   }
 
-  /** One variant's run; row counts are read back from the tables after the run. */
+  /**
+   * One variant's run; row counts are read back from the tables after the run. Rates are of the
+   * {@code measuredEvents} written in {@code elapsed} after the warm-up; rows per event do not
+   * change over a run, so each row rate is its count's share of the measured events.
+   */
   public record Result(
       String variant, long events, long rawRows, long resultRows, long discrepancyRows, long auditRows,
-      Duration elapsed, int batchSize, int connections) {
+      long measuredEvents, Duration elapsed, int batchSize, int connections) {
 
     public double eventsPerSecond() {
       return perSecond(events);
@@ -89,7 +92,7 @@ public final class PostgresCeiling {
     }
 
     private double perSecond(long count) {
-      return elapsed.isZero() ? 0 : count * 1e9 / elapsed.toNanos();
+      return elapsed.isZero() || events == 0 ? 0 : count * ((double) measuredEvents / events) * 1e9 / elapsed.toNanos();
     }
   }
 
@@ -150,17 +153,18 @@ public final class PostgresCeiling {
           return null;
         }));
       }
-      awaitWithProgress(running, eventsWritten, started, variant, progress);
+      SteadyRate.awaitAll(running, "postgres ceiling [" + variant + "]", () -> {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return String.format("%,d events in %.0f s (%,.0f events/s)", eventsWritten.get(), seconds, eventsWritten.get() / seconds);
+      }, progress);
       Duration elapsed = rate.measuredElapsed(started, System.nanoTime());
       Row counts = pool.query("""
           SELECT (SELECT count(*) FROM raw_events) AS raw, (SELECT count(*) FROM reconciliation_results) AS results,
                  (SELECT count(*) FROM discrepancies) AS discrepancies, (SELECT count(*) FROM audit_logs) AS audit""")
           .execute().await().iterator().next();
-      // rows per event do not change over the run: the measured share of each count is the events' share
-      double share = (double) rate.measuredUnits() / eventsWritten.get();
-      Result result = new Result(variant, rate.measuredUnits(), Math.round(counts.getLong("raw") * share),
-          Math.round(counts.getLong("results") * share), Math.round(counts.getLong("discrepancies") * share),
-          Math.round(counts.getLong("audit") * share), elapsed, settings.eventsPerBatch(), settings.connections());
+      Result result = new Result(variant, eventsWritten.get(), counts.getLong("raw"), counts.getLong("results"),
+          counts.getLong("discrepancies"), counts.getLong("audit"), rate.measuredUnits(), elapsed,
+          settings.eventsPerBatch(), settings.connections());
       progress.printf("postgres ceiling [%s]: %,.0f events/s, %,.0f raw rows/s, %,.0f result rows/s, %,.0f audit rows/s "
           + "over the last %.1f s (the first quarter of the events is warm-up)%n",
           variant, result.eventsPerSecond(), result.rawRowsPerSecond(), result.resultRowsPerSecond(),
@@ -237,30 +241,6 @@ public final class PostgresCeiling {
     }
     return Tuple.of(txnIds, statuses, seen, missing, types, discrepancies)
         .addValue(amounts).addValue(currencies).addValue(firstSeen).addValue(revisions);
-  }
-
-  private static void awaitWithProgress(List<Future<?>> running, AtomicLong eventsWritten, long started, String variant,
-      PrintStream progress) {
-    try {
-      for (Future<?> worker : running) {
-        while (true) {
-          try {
-            worker.get(1, TimeUnit.SECONDS);
-            break;
-          } catch (TimeoutException e) {
-            double seconds = (System.nanoTime() - started) / 1e9;
-            progress.printf("postgres ceiling [%s]: %,d events in %.0f s (%,.0f events/s)%n",
-                variant, eventsWritten.get(), seconds, eventsWritten.get() / seconds);
-          }
-        }
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw new IllegalStateException("postgres ceiling [" + variant + "] failed: " + cause.getMessage(), cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("postgres ceiling [" + variant + "] interrupted", e);
-    }
   }
 
   static String serverVersion(AccordConfig.Postgres config) {

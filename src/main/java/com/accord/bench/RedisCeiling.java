@@ -1,22 +1,19 @@
 package com.accord.bench;
 
 import com.accord.config.AccordConfig;
+import com.accord.correlation.CorrelationKeys;
 import com.accord.infra.RedisClients;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,7 +39,6 @@ public final class RedisCeiling {
 
   private static final int EVENTS_PER_TXN = SyntheticEvents.SOURCES.size();
   private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(1);
-  private static final String LIBRARY = library();
 
   /**
    * @param calls function calls (one per event) in the throughput run, rounded up to whole batches
@@ -69,9 +65,10 @@ public final class RedisCeiling {
     }
   }
 
-  public record Throughput(long calls, Duration elapsed, int batchSize, int connections) {
+  /** {@code calls} in all; the rate is of the {@code measuredCalls} made in {@code elapsed} after the warm-up. */
+  public record Throughput(long calls, long measuredCalls, Duration elapsed, int batchSize, int connections) {
     public double callsPerSecond() {
-      return elapsed.isZero() ? 0 : calls * 1e9 / elapsed.toNanos();
+      return elapsed.isZero() ? 0 : measuredCalls * 1e9 / elapsed.toNanos();
     }
   }
 
@@ -89,9 +86,9 @@ public final class RedisCeiling {
     Vertx vertx = Vertx.vertx();
     Redis redis = RedisClients.create(vertx, config, settings.connections());
     String prefix = "accord-bench-ceiling:" + UUID.randomUUID().toString().substring(0, 8) + ":";
-    Keys keys = new Keys(prefix, settings.shards());
+    CorrelationKeys keys = new CorrelationKeys(prefix, settings.shards());
     try {
-      redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(LIBRARY)).await();
+      redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(CorrelationKeys.LIBRARY)).await();
       markAlive(redis, keys);
       String version = info(redis, "server", "redis_version");
       Throughput throughput = throughput(redis, keys, settings, progress);
@@ -110,7 +107,7 @@ public final class RedisCeiling {
     }
   }
 
-  private static Throughput throughput(Redis redis, Keys keys, Settings settings, PrintStream progress) {
+  private static Throughput throughput(Redis redis, CorrelationKeys keys, Settings settings, PrintStream progress) {
     int perBatch = settings.callsPerBatch();
     long batches = (settings.calls() + perBatch - 1) / perBatch;
     progress.println("redis ceiling: " + batches * perBatch + " accord_record calls, pipelines of " + perBatch
@@ -141,12 +138,15 @@ public final class RedisCeiling {
           return null;
         }));
       }
-      awaitWithProgress(running, done, started, progress);
+      SteadyRate.awaitAll(running, "redis ceiling", () -> {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return String.format("%,d calls in %.0f s (%,.0f calls/s)", done.get(), seconds, done.get() / seconds);
+      }, progress);
     } finally {
       workers.shutdownNow();
     }
     Duration elapsed = rate.measuredElapsed(started, System.nanoTime());
-    Throughput throughput = new Throughput(rate.measuredUnits(), elapsed, perBatch, settings.connections());
+    Throughput throughput = new Throughput(done.get(), rate.measuredUnits(), elapsed, perBatch, settings.connections());
     progress.printf("redis ceiling: %,.0f calls/s (%,d calls in %.1f s after a warm-up quarter)%n", throughput.callsPerSecond(), rate.measuredUnits(),
         elapsed.toMillis() / 1000.0);
     log.atInfo().addKeyValue("calls", done.get()).addKeyValue("callsPerSecond", Math.round(throughput.callsPerSecond()))
@@ -158,7 +158,7 @@ public final class RedisCeiling {
    * Pending transactions hold their hash (each event's JSON under e:source:event_id, the s:source
    * flags, _first, _n) with no expiry, and a member of their shard's deadlines set.
    */
-  private static Memory memory(Redis redis, Keys keys, Settings settings, PrintStream progress) throws RuntimeException {
+  private static Memory memory(Redis redis, CorrelationKeys keys, Settings settings, PrintStream progress) throws RuntimeException {
     long n = settings.pendingTransactions();
     int perBatch = settings.callsPerBatch();
     long before = usedMemory(redis);
@@ -176,7 +176,7 @@ public final class RedisCeiling {
     return new Memory(n, oneEvent, twoEvents, holds);
   }
 
-  private static void writePending(Redis redis, Keys keys, Settings settings, long txns, int perBatch, String source) {
+  private static void writePending(Redis redis, CorrelationKeys keys, Settings settings, long txns, int perBatch, String source) {
     Instant now = Instant.now();
     for (long first = 0; first < txns; first += perBatch) {
       List<Request> requests = new ArrayList<>(perBatch);
@@ -192,9 +192,9 @@ public final class RedisCeiling {
   }
 
   /** One accord_record call exactly as CorrelationStore.record builds it (require_alive on, not sweeping). */
-  private static Request record(Keys keys, Settings settings, long n, String source, Instant now) {
+  private static Request record(CorrelationKeys keys, Settings settings, long n, String source, Instant now) {
     String txnId = SyntheticEvents.txnId("RC-", n);
-    int shard = Math.floorMod(txnId.hashCode(), keys.shards());
+    int shard = keys.shardOf(txnId);
     return Request.cmd(Command.FCALL).arg("accord_record").arg(3)
         .arg(keys.txn(shard, txnId)).arg(keys.deadlines(shard)).arg(keys.alive(shard))
         .arg(txnId)
@@ -217,7 +217,7 @@ public final class RedisCeiling {
     }
   }
 
-  private static void markAlive(Redis redis, Keys keys) {
+  private static void markAlive(Redis redis, CorrelationKeys keys) {
     List<Request> requests = new ArrayList<>(keys.shards());
     for (int shard = 0; shard < keys.shards(); shard++) {
       requests.add(Request.cmd(Command.SET).arg(keys.alive(shard)).arg("1"));
@@ -239,49 +239,4 @@ public final class RedisCeiling {
     throw new IllegalStateException("INFO " + section + " has no " + field);
   }
 
-  private static void awaitWithProgress(List<Future<?>> running, AtomicLong done, long started, PrintStream progress) {
-    try {
-      for (Future<?> worker : running) {
-        while (true) {
-          try {
-            worker.get(1, TimeUnit.SECONDS);
-            break;
-          } catch (TimeoutException e) {
-            double seconds = (System.nanoTime() - started) / 1e9;
-            progress.printf("redis ceiling: %,d calls in %.0f s (%,.0f calls/s)%n", done.get(), seconds, done.get() / seconds);
-          }
-        }
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("redis ceiling failed: " + e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("redis ceiling interrupted", e);
-    }
-  }
-
-  private record Keys(String prefix, int shards) {
-    String txn(int shard, String txnId) {
-      return prefix + "{s" + shard + "}:t:" + txnId;
-    }
-
-    String deadlines(int shard) {
-      return prefix + "{s" + shard + "}:deadlines";
-    }
-
-    String alive(int shard) {
-      return prefix + "{s" + shard + "}:alive";
-    }
-  }
-
-  private static String library() {
-    try (InputStream in = RedisCeiling.class.getResourceAsStream("/redis/accord.lua")) {
-      if (in == null) {
-        throw new IllegalStateException("redis/accord.lua is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("redis/accord.lua cannot be read", e);
-    }
-  }
 }

@@ -42,4 +42,29 @@ final class SteadyRate {
     long from = measuredFromNanos.get() == 0 ? startNanos : measuredFromNanos.get();
     return Duration.ofNanos(endNanos - from);
   }
+
+  /**
+   * Waits for the workers, printing a progress line a second; a worker's failure fails the whole
+   * measurement, naming it.
+   */
+  static void awaitAll(java.util.List<java.util.concurrent.Future<?>> workers, String what,
+      java.util.function.Supplier<String> progressLine, java.io.PrintStream progress) {
+    try {
+      for (java.util.concurrent.Future<?> worker : workers) {
+        while (true) {
+          try {
+            worker.get(1, java.util.concurrent.TimeUnit.SECONDS);
+            break;
+          } catch (java.util.concurrent.TimeoutException e) {
+            progress.println(what + ": " + progressLine.get());
+          }
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(what + " interrupted", e);
+    }
+  }
 }

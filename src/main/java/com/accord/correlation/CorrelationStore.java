@@ -9,9 +9,6 @@ import io.vertx.redis.client.Redis;
 import com.accord.infra.RedisClients;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,26 +24,23 @@ import java.util.Map;
 final class CorrelationStore {
 
   static final String STATE_LOST = "ACCORD_STATE_LOST";
-  private static final String LIBRARY = loadLibrary();
 
   private final Redis redis;
-  private final String prefix;
-  private final int shards;
+  private final CorrelationKeys keys;
   private final String expectedSources;
   private final long windowMillis;
   private final long retentionMillis;
 
   CorrelationStore(Vertx vertx, AccordConfig.Redis redisConfig, AccordConfig.Correlation correlation, ReconciliationRules rules) {
     this.redis = RedisClients.create(vertx, redisConfig, redisConfig.poolSize());
-    this.prefix = redisConfig.keyPrefix();
-    this.shards = correlation.shards();
+    this.keys = new CorrelationKeys(redisConfig.keyPrefix(), correlation.shards());
     this.expectedSources = String.join(",", rules.expectedSources());
     this.windowMillis = rules.window().toMillis();
     this.retentionMillis = correlation.retention().toMillis();
   }
 
   int shards() {
-    return shards;
+    return keys.shards();
   }
 
   Future<Void> close() {
@@ -55,13 +49,13 @@ final class CorrelationStore {
 
   /** Installs (or replaces) the Redis function library; Redis loses it on restart without persistence. */
   Future<Void> loadFunctions() {
-    return redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(LIBRARY)).mapEmpty();
+    return redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(CorrelationKeys.LIBRARY)).mapEmpty();
   }
 
   /** Declares every shard's state complete; from now on a missing marker means the state was lost. */
   Future<Void> markAlive() {
-    List<Request> requests = new ArrayList<>(shards);
-    for (int shard = 0; shard < shards; shard++) {
+    List<Request> requests = new ArrayList<>(keys.shards());
+    for (int shard = 0; shard < keys.shards(); shard++) {
       requests.add(Request.cmd(Command.SET).arg(aliveKey(shard)).arg("1"));
     }
     return redis.batch(requests).mapEmpty();
@@ -112,8 +106,8 @@ final class CorrelationStore {
    * {@link #STATE_LOST} when a shard's state (and so its deadlines) has vanished.
    */
   Future<List<String>> claimDue(Instant now, int limitPerShard, Duration lease) {
-    List<Request> requests = new ArrayList<>(shards);
-    for (int shard = 0; shard < shards; shard++) {
+    List<Request> requests = new ArrayList<>(keys.shards());
+    for (int shard = 0; shard < keys.shards(); shard++) {
       requests.add(Request.cmd(Command.FCALL).arg("accord_claim_due").arg(2).arg(deadlinesKey(shard)).arg(aliveKey(shard))
           .arg(now.toEpochMilli()).arg(limitPerShard).arg(lease.toMillis()));
     }
@@ -181,29 +175,18 @@ final class CorrelationStore {
   }
 
   int shardOf(String txnId) {
-    return Math.floorMod(txnId.hashCode(), shards);
+    return keys.shardOf(txnId);
   }
 
   String txnKey(int shard, String txnId) {
-    return prefix + "{s" + shard + "}:t:" + txnId;
+    return keys.txn(shard, txnId);
   }
 
   String deadlinesKey(int shard) {
-    return prefix + "{s" + shard + "}:deadlines";
+    return keys.deadlines(shard);
   }
 
   String aliveKey(int shard) {
-    return prefix + "{s" + shard + "}:alive";
-  }
-
-  private static String loadLibrary() {
-    try (InputStream in = CorrelationStore.class.getResourceAsStream("/redis/accord.lua")) {
-      if (in == null) {
-        throw new IllegalStateException("redis/accord.lua is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("redis/accord.lua cannot be read", e);
-    }
+    return keys.alive(shard);
   }
 }

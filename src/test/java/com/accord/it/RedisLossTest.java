@@ -61,8 +61,8 @@ class RedisLossTest {
     String id = txn("evicted");
     post(fixture, core(id));
     fixture.awaitTransaction(id, transaction -> transaction.getJsonObject("result") != null, Duration.ofSeconds(10));
-    int shard = Math.floorMod(id.hashCode(), fixture.config().correlation().shards());
-    String key = fixture.config().redis().keyPrefix() + "{s" + shard + "}:t:" + id;
+    String key = new com.accord.correlation.CorrelationKeys(fixture.config().redis().keyPrefix(),
+        fixture.config().correlation().shards()).txn(id);
     assertThat(fixture.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg(key)).toInteger())
         .as("the transaction's hash %s deleted", key).isEqualTo(1);
 
