@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** The records that travel on the event bus (see {@link Addresses}); all immutable. */
 public final class Messages {
@@ -57,14 +58,14 @@ public final class Messages {
    * @param txnsWithHistory transactions that had events stored before this write: only these can
    *     have state Redis lacks (evicted, expired, lost), so only these are read back from PostgreSQL
    */
-  public record RawWriteOutcome(List<Disposition> dispositions, java.util.Set<String> txnsWithHistory) {}
+  public record RawWriteOutcome(List<Disposition> dispositions, Set<String> txnsWithHistory) {}
 
   /** A conflicting re-send, with the transaction it claims to belong to. */
   public record ConflictSeen(String txnId, Conflict conflict) {}
 
   /** @param txnsWithHistory see {@link RawWriteOutcome#txnsWithHistory()} */
   public record CorrelationBatch(Instant receivedAt, List<TransactionEvent> events, List<ConflictSeen> conflicts,
-      java.util.Set<String> txnsWithHistory) {}
+      Set<String> txnsWithHistory) {}
 
   public record CorrelationDone(int resultsComputed) {}
 

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +123,7 @@ public final class CorrelationVerticle extends VerticleBase {
    *
    * @param withHistory the transactions PostgreSQL may know more of than Redis; null: any
    */
-  private Future<Integer> apply(List<StateUpdate> updates, boolean sweepingDeadlines, java.util.Set<String> withHistory) {
+  private Future<Integer> apply(List<StateUpdate> updates, boolean sweepingDeadlines, Set<String> withHistory) {
     return apply(updates, sweepingDeadlines, withHistory, 0);
   }
 
@@ -131,7 +132,7 @@ public final class CorrelationVerticle extends VerticleBase {
    * idempotent, so the batch is applied again after the rebuild — a few times, since the state can
    * vanish again while it is being rebuilt (a flush in progress).
    */
-  private Future<Integer> apply(List<StateUpdate> updates, boolean sweepingDeadlines, java.util.Set<String> withHistory,
+  private Future<Integer> apply(List<StateUpdate> updates, boolean sweepingDeadlines, Set<String> withHistory,
       int rebuilds) {
     return applyOnce(updates, sweepingDeadlines, withHistory).recover(e -> {
       if (!String.valueOf(e.getMessage()).contains(CorrelationStore.STATE_LOST) || rebuilds >= REBUILDS_PER_BATCH_MAX) {
@@ -142,7 +143,7 @@ public final class CorrelationVerticle extends VerticleBase {
     });
   }
 
-  private Future<Integer> applyOnce(List<StateUpdate> updates, boolean sweepingDeadlines, java.util.Set<String> withHistory) {
+  private Future<Integer> applyOnce(List<StateUpdate> updates, boolean sweepingDeadlines, Set<String> withHistory) {
     return store.record(updates, Instant.now(), true, sweepingDeadlines)
         .compose(states -> hydrate(latestByTransaction(states), sweepingDeadlines, withHistory))
         .compose(this::reconcileAndPersist);
@@ -168,7 +169,7 @@ public final class CorrelationVerticle extends VerticleBase {
    * those that had events stored before this batch (a first event's transaction has nothing to load).
    */
   private Future<Map<String, TxnState>> hydrate(Map<String, TxnState> latest, boolean sweepingDeadlines,
-      java.util.Set<String> withHistory) {
+      Set<String> withHistory) {
     List<String> fresh = latest.values().stream()
         .filter(state -> state.fresh() && (withHistory == null || withHistory.contains(state.txnId())))
         .map(TxnState::txnId).toList();

@@ -1,6 +1,5 @@
 package com.accord.kafka;
 
-import com.accord.ingestion.IngestionFlow;
 import com.accord.bus.LocalCodec;
 import com.accord.bus.Messages.IngestBatch;
 import com.accord.bus.Messages.KafkaOrigin;
@@ -12,6 +11,7 @@ import com.accord.domain.EventParser;
 import com.accord.domain.FieldError;
 import com.accord.domain.ParsedItem;
 import com.accord.domain.ReconciliationRules;
+import com.accord.ingestion.IngestionFlow;
 import com.accord.avro.TransactionEventRecord;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,9 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;

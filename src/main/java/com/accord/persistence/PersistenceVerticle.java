@@ -35,10 +35,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -90,7 +92,7 @@ public final class PersistenceVerticle extends VerticleBase {
     OffsetDateTime receivedAt = utc(write.receivedAt());
     Future<Void> rejected = storeRejections(write, receivedAt);
     if (write.events().isEmpty()) {
-      return rejected.map(v -> new RawWriteOutcome(List.of(), java.util.Set.of()));
+      return rejected.map(v -> new RawWriteOutcome(List.of(), Set.of()));
     }
     List<TransactionEvent> events = write.events();
     Tuple insert = Tuple.of(
@@ -103,8 +105,8 @@ public final class PersistenceVerticle extends VerticleBase {
     return Future.all(outcome, rejected).map(all -> outcome.result());
   }
 
-  private static java.util.Set<String> withHistory(List<TransactionEvent> events, RowSet<Row> rows) {
-    java.util.Set<String> txnIds = new java.util.HashSet<>();
+  private static Set<String> withHistory(List<TransactionEvent> events, RowSet<Row> rows) {
+    Set<String> txnIds = new HashSet<>();
     for (Row row : rows) {
       if (row.getBoolean("has_history")) {
         txnIds.add(events.get((int) (row.getLong("ord") - 1)).txnId());
