@@ -9,8 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -30,6 +32,8 @@ public final class HttpSink implements EventSink {
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   /** Identity (source, event id) → the request in flight that carries it. */
   private final Map<String, CompletableFuture<Void>> carriedBy = new ConcurrentHashMap<>();
+  /** Re-sends waiting for the answer to an earlier copy of their event. */
+  private final List<TransactionEvent> heldBack = new ArrayList<>();
 
   private final java.util.function.Supplier<String> authorization;
 
@@ -39,68 +43,83 @@ public final class HttpSink implements EventSink {
     this.authorization = authorization;
   }
 
+  /**
+   * Posts the events, {@value #EVENTS_PER_REQUEST} per request. A re-send (redelivery or
+   * conflicting copy) goes out only after the request that carried its event before has been
+   * answered, as a real producer re-sends after its first attempt: requests in flight at once have
+   * no order, and which of two payloads is the original must not be left to a race. Such copies
+   * are held back and go with a later call, so the other requests keep flowing.
+   */
   @Override
   public void send(List<TransactionEvent> events) throws InterruptedException {
     rethrow();
-    for (int from = 0; from < events.size(); from += EVENTS_PER_REQUEST) {
-      List<TransactionEvent> chunk = events.subList(from, Math.min(events.size(), from + EVENTS_PER_REQUEST));
-      String body = chunk.stream().map(EventJson::toJson).collect(Collectors.joining(",", "[", "]"));
-      HttpRequest request = HttpRequest.newBuilder(endpoint)
-          .header("Content-Type", "application/json")
-          .header("Authorization", authorization.get())
-          .timeout(Duration.ofSeconds(60))
-          .POST(HttpRequest.BodyPublishers.ofString(body))
-          .build();
-      awaitEarlierCopies(chunk);
-      inFlight.acquire();
-      CompletableFuture<Void> answered = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-          .thenAccept(response -> {
-            if (response.statusCode() != 202) {
-              failure.compareAndSet(null, new IllegalStateException(
-                  "POST /api/v1/events answered " + response.statusCode() + ": " + response.body()));
-            } else if (new JsonObject(response.body()).getInteger("rejected") > 0) {
-              failure.compareAndSet(null, new IllegalStateException("generated events were rejected: " + response.body()));
-            }
-          })
-          .exceptionally(e -> {
-            failure.compareAndSet(null, new IllegalStateException("POST /api/v1/events failed: " + e.getMessage(), e));
-            return null;
-          })
-          .whenComplete((v, e) -> inFlight.release());
-      for (TransactionEvent event : chunk) {
-        String identity = identity(event);
-        carriedBy.put(identity, answered);
-        answered.whenComplete((v, e) -> carriedBy.remove(identity, answered));
+    List<TransactionEvent> candidates = new ArrayList<>(heldBack.size() + events.size());
+    candidates.addAll(heldBack);
+    candidates.addAll(events);
+    heldBack.clear();
+    List<TransactionEvent> ready = new ArrayList<>(candidates.size());
+    Set<String> inThisCall = new HashSet<>();
+    for (TransactionEvent event : candidates) {
+      String identity = identity(event);
+      if (carriedBy.containsKey(identity) || !inThisCall.add(identity)) {
+        heldBack.add(event);
+      } else {
+        ready.add(event);
       }
-      pending.add(answered);
+    }
+    for (int from = 0; from < ready.size(); from += EVENTS_PER_REQUEST) {
+      post(ready.subList(from, Math.min(ready.size(), from + EVENTS_PER_REQUEST)));
     }
     pending.removeIf(CompletableFuture::isDone);
   }
 
-  /**
-   * A re-send (redelivery or conflicting copy) goes out only after the request that carried the
-   * event before has been answered, as a real producer re-sends after its first attempt: requests
-   * in flight at once have no order, and which of two payloads is the original must not be left
-   * to a race.
-   */
-  private void awaitEarlierCopies(List<TransactionEvent> chunk) {
+  private void post(List<TransactionEvent> chunk) throws InterruptedException {
+    String body = chunk.stream().map(EventJson::toJson).collect(Collectors.joining(",", "[", "]"));
+    HttpRequest request = HttpRequest.newBuilder(endpoint)
+        .header("Content-Type", "application/json")
+        .header("Authorization", authorization.get())
+        .timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    inFlight.acquire();
+    CompletableFuture<Void> answered = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenAccept(response -> {
+          if (response.statusCode() != 202) {
+            failure.compareAndSet(null, new IllegalStateException(
+                "POST /api/v1/events answered " + response.statusCode() + ": " + response.body()));
+          } else if (new JsonObject(response.body()).getInteger("rejected") > 0) {
+            failure.compareAndSet(null, new IllegalStateException("generated events were rejected: " + response.body()));
+          }
+        })
+        .exceptionally(e -> {
+          failure.compareAndSet(null, new IllegalStateException("POST /api/v1/events failed: " + e.getMessage(), e));
+          return null;
+        })
+        .whenComplete((v, e) -> inFlight.release());
     for (TransactionEvent event : chunk) {
-      CompletableFuture<Void> earlier = carriedBy.get(identity(event));
-      if (earlier != null) {
-        earlier.join();
-      }
+      String identity = identity(event);
+      carriedBy.put(identity, answered);
+      answered.whenComplete((v, e) -> carriedBy.remove(identity, answered));
     }
+    pending.add(answered);
   }
 
   private static String identity(TransactionEvent event) {
     return event.source() + '\u0000' + event.eventId();
   }
 
+  /** Waits for every request, sending held-back copies as their predecessors are answered. */
   @Override
-  public void flush() {
-    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-    pending.clear();
-    rethrow();
+  public void flush() throws InterruptedException {
+    while (true) {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+      pending.clear();
+      rethrow();
+      if (heldBack.isEmpty()) {
+        return;
+      }
+      send(List.of());
+    }
   }
 
   /** Throws the first failure once: closing after a failed send does not throw it again. */
@@ -112,7 +131,7 @@ public final class HttpSink implements EventSink {
   }
 
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
     flush();
   }
 }
