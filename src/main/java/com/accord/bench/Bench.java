@@ -220,19 +220,19 @@ public final class Bench {
               seeding.rowsBefore() + seeding.rowsSeeded()), probe.latency(), probe.examplePath());
         }
       }
+      report.finding(allVerified
+          ? "Every run ended with `verify` against its ground truth at 100 %: no correctness traded for speed."
+          : "**A verify run FAILED** — see the console output of this run.");
+      report.finding("Profile findings, what was changed for speed and what bounds the numbers: [PERFORMANCE.md](PERFORMANCE.md).");
+      out.println();
+      report.printTable(out);
+      report.writeMarkdown(plan.docs());
+      out.printf("%nwritten %s and %s%n", plan.docs().resolve(BenchReport.MARKDOWN_FILE), plan.docs().resolve(BenchReport.SVG_FILE));
     } finally {
       completions.close();
       accord.stop().eventually(vertx::close).await();
     }
 
-    report.finding(allVerified
-        ? "Every run ended with `verify` against its ground truth at 100 %: no correctness traded for speed."
-        : "**A verify run FAILED** — see the console output of this run.");
-    report.finding("Profile findings, what was changed for speed and what bounds the numbers: [PERFORMANCE.md](PERFORMANCE.md).");
-    out.println();
-    report.printTable(out);
-    report.writeMarkdown(plan.docs());
-    out.printf("%nwritten %s and %s%n", plan.docs().resolve(BenchReport.MARKDOWN_FILE), plan.docs().resolve(BenchReport.SVG_FILE));
     return allVerified ? 0 : 1;
   }
 

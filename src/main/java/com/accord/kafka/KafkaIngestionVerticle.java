@@ -14,6 +14,7 @@ import com.accord.domain.ReconciliationRules;
 import com.accord.ingestion.IngestionFlow;
 import com.accord.avro.TransactionEventRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -68,7 +69,9 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> deadLetters;
   private volatile boolean stopping;
-  private Future<Void> loop = Future.succeededFuture();
+  /** Completed when the poll loop has seen {@link #stopping} and polls no more. */
+  private final Promise<Void> loopEnded = Promise.promise();
+  private boolean polling;
   /** Batches polled and not yet committed, oldest first; each future completes with its commit. */
   private final Deque<Future<Void>> inFlight = new ArrayDeque<>();
   /** The commit of the newest batch: the next batch commits only after it. */
@@ -93,7 +96,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     }).onSuccess(v -> {
       log.atInfo().addKeyValue("topics", config.topics().keySet()).addKeyValue("group", config.groupId())
           .addKeyValue("bootstrap", config.bootstrapServers()).log("consuming source topics");
-      loop = pollLoop();
+      pollNext();
     });
   }
 
@@ -101,7 +104,8 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     // let the batch in hand finish and commit, then leave the group cleanly
-    return loop.eventually(() -> lastCommit)
+    Future<Void> ended = polling ? loopEnded.future() : Future.succeededFuture();
+    return ended.eventually(() -> lastCommit)
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.close())
         .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close());
   }
@@ -132,23 +136,29 @@ public final class KafkaIngestionVerticle extends VerticleBase {
 
   // ---- the loop: poll, ingest, dead-letter, commit ------------------------------------------------
 
-  private Future<Void> pollLoop() {
+  /**
+   * One turn of the loop: room for a batch, a poll, the batch started. The next turn is started
+   * from this one's completion handler rather than composed onto it, so a long-running consumer
+   * does not build a chain of futures a poll long (which overflowed the stack when it finally
+   * completed at shutdown).
+   */
+  private void pollNext() {
+    polling = true;
     if (stopping) {
-      return Future.succeededFuture();
+      loopEnded.tryComplete();
+      return;
     }
-    return roomForBatch()
-        .compose(v -> consumer.poll(POLL_TIMEOUT))
-        .map(records -> {
-          if (!records.isEmpty()) {
-            start(records);
-          }
-          return (Void) null;
-        })
-        .recover(e -> {
-          log.atError().setCause(e).log("Kafka poll failed; the consumer goes on after a pause");
-          return vertx.timer(1000).mapEmpty();
-        })
-        .compose(v -> pollLoop());
+    roomForBatch().compose(v -> consumer.poll(POLL_TIMEOUT)).onComplete(polled -> {
+      if (polled.succeeded()) {
+        if (!polled.result().isEmpty()) {
+          start(polled.result());
+        }
+        pollNext();
+      } else {
+        log.atError().setCause(polled.cause()).log("Kafka poll failed; the consumer goes on after a pause");
+        vertx.setTimer(1000, id -> pollNext());
+      }
+    });
   }
 
   /** Completes when fewer than the configured number of batches are in flight. */
