@@ -11,7 +11,6 @@ import com.accord.push.PushVerticle;
 import com.accord.simulation.AccessToken;
 import com.accord.simulation.EventSink;
 import com.accord.simulation.GeneratedTransaction;
-import com.accord.simulation.GroundTruth;
 import com.accord.simulation.HttpSink;
 import com.accord.simulation.KafkaSink;
 import com.accord.simulation.Scenario;
@@ -21,7 +20,6 @@ import com.accord.simulation.Verifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Redis;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -34,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
@@ -152,7 +151,7 @@ public final class Bench {
     // ---- 2. Accord ------------------------------------------------------------------------------
     Database.drop(configured.postgres());
     Vertx vertx = Vertx.vertx();
-    clearRedis(vertx, configured.redis());
+    RedisClients.clearPrefix(vertx, configured.redis()).await();
     out.println("== starting Accord with its own Kafka broker ==");
     Accord accord = Accord.start(vertx, configured).await();
     AccordConfig config = accord.config();
@@ -330,7 +329,7 @@ public final class Bench {
     long[] latencies = new long[dueOfLastEvent.size()];
     int n = 0;
     long missing = 0;
-    java.util.TreeMap<Long, List<Long>> bySecond = new java.util.TreeMap<>();
+    TreeMap<Long, List<Long>> bySecond = new TreeMap<>();
     for (Map.Entry<String, Long> entry : dueOfLastEvent.entrySet()) {
       Long completed = completions.completedAt(entry.getKey());
       if (entry.getValue() < measuredFrom) {
@@ -460,11 +459,6 @@ public final class Bench {
     public void close() {
       consumer.unregister().await();
     }
-  }
-
-  private static void clearRedis(Vertx vertx, AccordConfig.Redis config) {
-    Redis redis = RedisClients.create(vertx, config, 1);
-    RedisClients.deleteKeysWithPrefix(redis, config.keyPrefix()).eventually(redis::close).await();
   }
 
   private static String randomPassword() {

@@ -16,7 +16,6 @@ import com.accord.simulation.Simulator;
 import com.accord.simulation.Verifier;
 import io.vertx.core.Vertx;
 import com.accord.infra.RedisClients;
-import io.vertx.redis.client.Redis;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +54,7 @@ public final class Demo {
         configured.redis().keyPrefix());
     Database.drop(configured.postgres());
     Vertx vertx = Vertx.vertx();
-    clearRedis(vertx, configured.redis());
+    RedisClients.clearPrefix(vertx, configured.redis()).await();
     if (via.equals("kafka") && configured.kafka().embedded()) {
       out.println("starting a single-node Kafka broker (KRaft) of Accord's own …");
     }
@@ -140,12 +139,6 @@ public final class Demo {
     out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/results?status=MISMATCHED&discrepancyType=AMOUNT&limit=5'%n", api);
     out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/transactions/%s%n", api, mismatched);
     out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/audit/verify%n", api);
-  }
-
-  /** The demo's own key prefix starts empty, like its database. */
-  private static void clearRedis(Vertx vertx, AccordConfig.Redis config) {
-    Redis redis = RedisClients.create(vertx, config, 1);
-    RedisClients.deleteKeysWithPrefix(redis, config.keyPrefix()).eventually(redis::close).await();
   }
 
 }
