@@ -1,31 +1,124 @@
 #!lua name=accord_v1
 --[[
-Accord's correlation state, one atomic call per event.
+Accord's correlation state, one atomic call per event, laid out to cost little memory per open
+transaction (docs/PERFORMANCE.md measures it).
 
 Keys of one call share a hash tag (the shard), so every call touches one Redis Cluster slot:
-  KEYS[1]  <prefix>{s<n>}:t:<txn_id>   hash: e:<source>:<event_id> -> event JSON,
-                                        c:<source>:<event_id> -> 1 (conflicting re-send),
-                                        s:<source> -> 1, _first -> first receive time (ms),
-                                        _n -> number of distinct entries (events + conflicts)
-  KEYS[2]  <prefix>{s<n>}:deadlines     sorted set: txn_id scored by window deadline (ms)
-  KEYS[3]  <prefix>{s<n>}:alive         marker written when the shard's state is (re)built;
-                                        its absence means Redis lost the state (flush, restart)
-ARGV: txn_id, field ('' to only read), value, received_ms, window_ms, retention_ms, now_ms,
-      expected sources (comma separated), require_alive ('1' or '0'),
-      sweeping ('1' leaves the deadline claimed until the caller has persisted the result)
-Returns: { is_new (0/1), closed (0/1), flat HGETALL of the transaction }
+  <prefix>{s<n>}:txns        hash: txn_id -> the transaction's packed state. A transaction costs one
+                             field of its shard's hash, not keys of its own.
+  <prefix>{s<n>}:w:<slot>    string: the timing wheel. Every transaction with something due (its
+                             window deadline, a sweeper's claim, or the end of its retention) is
+                             listed as <txn_id> RS in the slot of that time (SLOT_MS wide).
+                             Entries are never removed one by one: when a slot is swept, an entry
+                             whose state is due in another slot is stale and dropped.
+  <prefix>{s<n>}:w:c         the lowest wheel slot that may hold entries (where sweeping starts)
+  <prefix>{s<n>}:alive       marker written when the shard's state is (re)built; its absence
+                             means Redis lost the state (flush, restart)
+
+Packed state: first_ms US entries US due_ms US expires_ms (base 36), then per entry RS field GS value.
+  first_ms     earliest receive time, the window runs from it
+  entries      number of distinct entries (events + conflicts)
+  due_ms       the window deadline, or a sweeper's claim; empty once the transaction is settled
+  expires_ms   settled: when the cached state is dropped; empty while open
+  field        'e' or 'c' (event, conflicting re-send), the source, US, the event id
+  value        the event's compared fields as the caller encoded them; empty for a conflict
+Separators are control characters, which identifiers, accounts and statuses never contain (the
+event parser refuses them): RS = \30, US = \31, GS = \29.
 ]]
 
-local function split(csv)
+local RS, US, GS = '\30', '\31', '\29'
+local SLOT_MS = 1000
+local SLOTS_PER_SWEEP_MAX = 3600
+
+local function split(text, separator)
   local items = {}
-  for item in string.gmatch(csv, '[^,]+') do
+  for item in string.gmatch(text, '[^' .. separator .. ']+') do
     items[#items + 1] = item
   end
   return items
 end
 
+local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
+
+-- non-negative whole numbers (times in ms, counts) in base 36: 8 characters for a time, not 13
+local function number_text(value)
+  if value == nil then
+    return ''
+  end
+  local n = math.floor(value)
+  if n == 0 then
+    return '0'
+  end
+  local digits = {}
+  while n > 0 do
+    local digit = n % 36
+    digits[#digits + 1] = string.sub(DIGITS, digit + 1, digit + 1)
+    n = (n - digit) / 36
+  end
+  return string.reverse(table.concat(digits))
+end
+
+local function number_of(text)
+  if text == nil or text == '' then
+    return nil
+  end
+  return tonumber(text, 36)
+end
+
+local function unpack_state(packed)
+  local header_end = string.find(packed, RS, 1, true)
+  local header = header_end and string.sub(packed, 1, header_end - 1) or packed
+  local parts = {}
+  for part in string.gmatch(header .. US, '([^' .. US .. ']*)' .. US) do
+    parts[#parts + 1] = part
+  end
+  return {
+    first = number_of(parts[1]),
+    entries = number_of(parts[2]) or 0,
+    due = number_of(parts[3]),
+    expires = number_of(parts[4]),
+    body = header_end and string.sub(packed, header_end) or ''
+  }
+end
+
+local function pack_state(state)
+  return number_text(state.first) .. US .. number_text(state.entries) .. US .. number_text(state.due) .. US
+      .. number_text(state.expires) .. state.body
+end
+
+local function slot_of(ms)
+  return math.floor(ms / SLOT_MS)
+end
+
+--[[ Lists the transaction in the wheel slot of its due time, unless it is listed there already. ]]
+local function schedule(wheel, txn_id, at, previous)
+  if previous ~= nil and slot_of(previous) == slot_of(at) then
+    return
+  end
+  local slot = slot_of(at)
+  redis.call('APPEND', wheel .. slot, txn_id .. RS)
+  local cursor = tonumber(redis.call('GET', wheel .. 'c'))
+  if cursor == nil or slot < cursor then
+    redis.call('SET', wheel .. 'c', slot)
+  end
+end
+
+local function has_source(body, source)
+  return string.find(body, RS .. 'e' .. source .. US, 1, true) ~= nil
+      or string.find(body, RS .. 'c' .. source .. US, 1, true) ~= nil
+end
+
+--[[
+Records one entry of a transaction (or, with an empty field, only reads it) and says whether its
+window has closed.
+KEYS[1] the shard's transactions hash, KEYS[2] its wheel prefix, KEYS[3] its alive marker
+ARGV: txn_id, field ('' to only read), value, received_ms, window_ms, retention_ms, now_ms,
+      expected sources (comma separated), require_alive ('1' or '0'),
+      sweeping ('1' leaves the deadline claimed until the caller has persisted the result)
+Returns: { is_new (0/1), closed (0/1), packed state ('' when only reading an unknown transaction) }
+]]
 local function record(keys, args)
-  local txn, deadlines, alive = keys[1], keys[2], keys[3]
+  local txns, wheel, alive = keys[1], keys[2], keys[3]
   local txn_id, field, value = args[1], args[2], args[3]
   local received, window, retention, now = tonumber(args[4]), tonumber(args[5]), tonumber(args[6]), tonumber(args[7])
 
@@ -33,83 +126,142 @@ local function record(keys, args)
     return redis.error_reply('ACCORD_STATE_LOST correlation state of this shard is gone')
   end
 
-  local is_new = redis.call('EXISTS', txn) == 0
+  local packed = redis.call('HGET', txns, txn_id)
+  local is_new = not packed
   if is_new and field == '' then
     -- nothing cached to read: the caller loads the transaction from PostgreSQL
-    return { 1, 0, {} }
+    return { 1, 0, '' }
   end
-  if field ~= '' and redis.call('HSETNX', txn, field, value) == 1 then
-    redis.call('HINCRBY', txn, '_n', 1)
-    local source = string.match(field, '^[ec]:([^:]+):')
-    if source then
-      redis.call('HSET', txn, 's:' .. source, '1')
-    end
+  local state = unpack_state(packed or '')
+  local scheduled = state.due or state.expires
+  if field ~= '' and not string.find(state.body, RS .. field .. GS, 1, true) then
+    state.body = state.body .. RS .. field .. GS .. value
+    state.entries = state.entries + 1
   end
-
-  local first = tonumber(redis.call('HGET', txn, '_first'))
-  if first == nil or received < first then
-    first = received
-    redis.call('HSET', txn, '_first', first)
+  if state.first == nil or received < state.first then
+    state.first = received
   end
 
   local complete = true
-  for _, source in ipairs(split(args[8])) do
-    if redis.call('HEXISTS', txn, 's:' .. source) == 0 then
+  for _, source in ipairs(split(args[8], ',')) do
+    if not has_source(state.body, source) then
       complete = false
       break
     end
   end
 
-  local deadline = first + window
+  local deadline = state.first + window
   local closed = now >= deadline
   if args[10] == '1' then
-    -- the sweeper releases the claim itself, once the result is safely stored
+    -- the sweeper settles the transaction itself, once the result is safely stored
+    if state.due == nil and state.expires == nil then
+      state.due = deadline
+    end
   elseif complete or closed then
-    redis.call('ZREM', deadlines, txn_id)
-    redis.call('PEXPIRE', txn, retention)
+    state.due = nil
+    state.expires = now + retention
   else
-    redis.call('ZADD', deadlines, deadline, txn_id)
-    redis.call('PERSIST', txn)
+    state.due = deadline
+    state.expires = nil
   end
-
-  return { is_new and 1 or 0, closed and 1 or 0, redis.call('HGETALL', txn) }
+  local at = state.due or state.expires
+  schedule(wheel, txn_id, at, scheduled)
+  packed = pack_state(state)
+  redis.call('HSET', txns, txn_id, packed)
+  return { is_new and 1 or 0, closed and 1 or 0, packed }
 end
 
 --[[
 Claims up to ARGV[2] transactions of one shard whose deadline is at or before ARGV[1] (ms) by
-moving their score ARGV[3] ms ahead: if the claiming instance dies before it has persisted the
-results, the claim lapses and any instance closes them again.
-KEYS[1] the shard's deadlines sorted set, KEYS[2] (optional, so callers passing one key keep
-working) its alive marker: without it the deadlines are gone with the rest of the state, and the
-caller must rebuild rather than find nothing due. Returns the claimed txn ids.
+moving their deadline ARGV[3] ms ahead: if the claiming instance dies before it has persisted the
+results, the claim lapses and any instance closes them again. Drops the cached state of settled
+transactions whose retention has ended, as it passes them.
+KEYS[1] the shard's wheel prefix, KEYS[2] its alive marker: without it the wheel is gone with the
+rest of the state, and the caller must rebuild rather than find nothing due. KEYS[3] the shard's
+transactions hash. Returns the claimed txn ids.
 ]]
 local function claim_due(keys, args)
-  if #keys >= 2 and redis.call('EXISTS', keys[2]) == 0 then
+  local wheel, alive, txns = keys[1], keys[2], keys[3]
+  if redis.call('EXISTS', alive) == 0 then
     return redis.error_reply('ACCORD_STATE_LOST correlation state of this shard is gone')
   end
   local now, limit, lease = tonumber(args[1]), tonumber(args[2]), tonumber(args[3])
-  local due = redis.call('ZRANGEBYSCORE', keys[1], '-inf', now, 'LIMIT', 0, limit)
-  for _, txn_id in ipairs(due) do
-    redis.call('ZADD', keys[1], now + lease, txn_id)
+  local cursor = tonumber(redis.call('GET', wheel .. 'c'))
+  if cursor == nil or cursor > slot_of(now) then
+    return {}
   end
-  return due
+  local claimed = {}
+  local last = math.min(slot_of(now), cursor + SLOTS_PER_SWEEP_MAX - 1)
+  local next_cursor = nil
+  for slot = cursor, last do
+    local listed = redis.call('GET', wheel .. slot)
+    if listed then
+      local kept = {}
+      for _, txn_id in ipairs(split(listed, RS)) do
+        if #claimed >= limit then
+          kept[#kept + 1] = txn_id
+        else
+          local packed = redis.call('HGET', txns, txn_id)
+          if packed then
+            local state = unpack_state(packed)
+            if state.due ~= nil and state.due <= now then
+              local previous = state.due
+              state.due = now + lease
+              schedule(wheel, txn_id, state.due, previous)
+              redis.call('HSET', txns, txn_id, pack_state(state))
+              claimed[#claimed + 1] = txn_id
+            elseif state.due == nil and state.expires ~= nil and state.expires <= now then
+              redis.call('HDEL', txns, txn_id)
+            elseif slot_of(state.due or state.expires or -SLOT_MS) == slot then
+              kept[#kept + 1] = txn_id -- due later within this slot
+            end
+          end
+        end
+      end
+      if #kept > 0 then
+        redis.call('SET', wheel .. slot, table.concat(kept, RS) .. RS)
+        next_cursor = next_cursor or slot
+      else
+        redis.call('DEL', wheel .. slot)
+      end
+    end
+    if #claimed >= limit then
+      next_cursor = next_cursor or (slot + 1)
+      break
+    end
+  end
+  next_cursor = next_cursor or (last + 1)
+  -- a claim made above may have lowered the cursor below this sweep's end; never raise it past one
+  local current = tonumber(redis.call('GET', wheel .. 'c'))
+  if current == nil or current == cursor then
+    redis.call('SET', wheel .. 'c', next_cursor)
+  end
+  return claimed
 end
 
 --[[
-Ends one claim of the sweeper once its result is stored: removes the deadline and lets the state
-expire after the retention — unless an event recorded since the claim re-armed the deadline (its
-score is no longer the claim's). That event was reconciled as still open, so the transaction
-must stay due for the next sweep; removing its deadline would leave it open for ever.
-KEYS[1] the shard's deadlines sorted set, KEYS[2] the transaction's hash;
-ARGV: txn_id, the claim's score (ms), retention (ms). Returns 1 when released, 0 when re-armed.
+Ends one claim of the sweeper once its result is stored: the transaction is settled and its state
+kept for the retention — unless an event recorded since the claim re-armed the deadline (it is no
+longer the claim's). That event was reconciled as still open, so the transaction must stay due for
+the next sweep; settling it would leave it open for ever.
+KEYS[1] the shard's transactions hash, KEYS[2] its wheel prefix;
+ARGV: txn_id, the claim's deadline (ms), retention (ms), now (ms).
+Returns 1 when released, 0 when re-armed.
 ]]
 local function release(keys, args)
-  local score = redis.call('ZSCORE', keys[1], args[1])
-  if score and tonumber(score) ~= tonumber(args[2]) then
+  local packed = redis.call('HGET', keys[1], args[1])
+  if not packed then
+    return 1
+  end
+  local state = unpack_state(packed)
+  if state.due ~= nil and state.due ~= tonumber(args[2]) then
     return 0
   end
-  redis.call('ZREM', keys[1], args[1])
-  redis.call('PEXPIRE', keys[2], tonumber(args[3]))
+  local previous = state.due or state.expires
+  state.due = nil
+  state.expires = tonumber(args[4]) + tonumber(args[3])
+  schedule(keys[2], args[1], state.expires, previous)
+  redis.call('HSET', keys[1], args[1], pack_state(state))
   return 1
 end
 

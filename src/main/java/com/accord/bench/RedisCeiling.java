@@ -2,6 +2,9 @@ package com.accord.bench;
 
 import com.accord.config.AccordConfig;
 import com.accord.correlation.CorrelationKeys;
+import com.accord.correlation.PackedState;
+import com.accord.domain.EventJson;
+import com.accord.domain.TransactionEvent;
 import com.accord.infra.RedisClients;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -29,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * connections; and the memory one pending transaction costs. Works under a key prefix of its own,
  * deleted at the end.
  *
- * <p>The key layout mirrors {@code CorrelationStore} (package-private there): a hash per
- * transaction and a deadlines sorted set and alive marker per shard, one hash tag per shard.
+ * <p>The calls are built by {@link CorrelationKeys#record}, as {@code CorrelationStore} builds
+ * them: the shard's state hash, timing wheel and alive marker, one hash tag per shard.
  *
  * <p>Blocking: call from a plain thread, never from an event loop.
  */
@@ -155,8 +158,8 @@ public final class RedisCeiling {
   }
 
   /**
-   * Pending transactions hold their hash (each event's JSON under e:source:event_id, the s:source
-   * flags, _first, _n) with no expiry, and a member of their shard's deadlines set.
+   * A pending transaction holds its packed state in a field of its bucket (each event's compared
+   * fields, about 60 bytes, under its source and id) and an entry in its shard's timing wheel.
    */
   private static Memory memory(Redis redis, CorrelationKeys keys, Settings settings, PrintStream progress) throws RuntimeException {
     long n = settings.pendingTransactions();
@@ -170,9 +173,10 @@ public final class RedisCeiling {
     long twoEvents = (afterTwo - before) / n;
     progress.printf("redis ceiling: %d bytes per pending transaction with 1 event, %d with 2 (%,d transactions)%n",
         oneEvent, twoEvents, n);
-    String holds = "a hash per transaction (each event's ~" + SyntheticEvents.eventJson("TXN-000000001", 1, "core", Instant.EPOCH).length()
-        + "-byte JSON under e:<source>:<event_id>, s:<source> flags, _first, _n; no expiry while pending) "
-        + "plus its member in the shard's deadlines sorted set";
+    TransactionEvent sample = SyntheticEvents.event("RC-000000001", 1, "core", Instant.EPOCH);
+    String holds = "a field of its shard's hash per transaction (header + each event's " + PackedState.eventValue(sample).length()
+        + "-byte compared fields under its source and id, instead of its " + EventJson.toJson(sample).length()
+        + "-byte JSON) plus an entry in the shard's timing wheel";
     return new Memory(n, oneEvent, twoEvents, holds);
   }
 
@@ -193,20 +197,10 @@ public final class RedisCeiling {
 
   /** One accord_record call exactly as CorrelationStore.record builds it (require_alive on, not sweeping). */
   private static Request record(CorrelationKeys keys, Settings settings, long n, String source, Instant now) {
-    String txnId = SyntheticEvents.txnId("RC-", n);
-    int shard = keys.shardOf(txnId);
-    return Request.cmd(Command.FCALL).arg("accord_record").arg(3)
-        .arg(keys.txn(shard, txnId)).arg(keys.deadlines(shard)).arg(keys.alive(shard))
-        .arg(txnId)
-        .arg("e:" + source + ":" + SyntheticEvents.eventId(source, txnId))
-        .arg(SyntheticEvents.eventJson(txnId, n, source, now))
-        .arg(now.toEpochMilli())
-        .arg(settings.window().toMillis())
-        .arg(settings.retention().toMillis())
-        .arg(now.toEpochMilli())
-        .arg(SyntheticEvents.EXPECTED_SOURCES)
-        .arg("1")
-        .arg("0");
+    TransactionEvent event = SyntheticEvents.event(SyntheticEvents.txnId("RC-", n), n, source, now);
+    return keys.record(event.txnId(), PackedState.eventField(event), PackedState.eventValue(event), now.toEpochMilli(),
+        settings.window().toMillis(), settings.retention().toMillis(), now.toEpochMilli(), SyntheticEvents.EXPECTED_SOURCES,
+        true, false);
   }
 
   private static void check(List<Response> responses) {

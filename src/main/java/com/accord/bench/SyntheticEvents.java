@@ -46,11 +46,16 @@ final class SyntheticEvents {
     return CURRENCIES[(int) Math.floorMod(n, CURRENCIES.length)];
   }
 
+  /** This source's report of transaction {@code n}. */
+  static TransactionEvent event(String txnId, long n, String source, Instant timestamp) {
+    String account = "DE" + String.format("%020d", Math.floorMod(n * 2_654_435_761L, 100_000_000_000_000_000L));
+    return new TransactionEvent(eventId(source, txnId), source, txnId, amount(n, source), currency(n),
+        COMPLETED.get(source), account, timestamp, "card", "merchant-" + Math.floorMod(n, 500), "ref-" + n, Map.of());
+  }
+
   /** The canonical JSON Accord stores for this source's report of transaction {@code n}. */
   static String eventJson(String txnId, long n, String source, Instant timestamp) {
-    String account = "DE" + String.format("%020d", Math.floorMod(n * 2_654_435_761L, 100_000_000_000_000_000L));
-    return EventJson.toJson(new TransactionEvent(eventId(source, txnId), source, txnId, amount(n, source), currency(n),
-        COMPLETED.get(source), account, timestamp, "card", "merchant-" + Math.floorMod(n, 500), "ref-" + n, Map.of()));
+    return EventJson.toJson(event(txnId, n, source, timestamp));
   }
 
   /** What {@code DiscrepancyJson} writes for the amount mismatch of transaction {@code n}. */

@@ -1,13 +1,16 @@
 package com.accord.correlation;
 
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where a transaction's correlation state lives in Redis, and the function library that keeps it.
- * Keys of one transaction and its shard's deadline set and alive marker share a hash tag, so every
- * function call touches one Redis Cluster slot.
+ * Where a transaction's correlation state lives in Redis, and the function library that keeps it
+ * (the layout is described there). A transaction is a field of its shard's hash; that hash, the
+ * shard's timing wheel and its alive marker share a hash tag, so every function call touches one
+ * Redis Cluster slot.
  */
 public record CorrelationKeys(String prefix, int shards) {
 
@@ -18,20 +21,39 @@ public record CorrelationKeys(String prefix, int shards) {
     return Math.floorMod(txnId.hashCode(), shards);
   }
 
-  public String txn(int shard, String txnId) {
-    return prefix + "{s" + shard + "}:t:" + txnId;
+  /** The hash whose field {@code txnId} holds the packed state of the shard's transactions. */
+  public String txns(int shard) {
+    return prefix + "{s" + shard + "}:txns";
   }
 
-  public String txn(String txnId) {
-    return txn(shardOf(txnId), txnId);
+  public String txns(String txnId) {
+    return txns(shardOf(txnId));
   }
 
-  public String deadlines(int shard) {
-    return prefix + "{s" + shard + "}:deadlines";
+  /** The prefix of the shard's timing-wheel slots and cursor. */
+  public String wheel(int shard) {
+    return prefix + "{s" + shard + "}:w:";
   }
 
   public String alive(int shard) {
     return prefix + "{s" + shard + "}:alive";
+  }
+
+  /**
+   * One call of {@code accord_record} (its contract is in {@code redis/accord.lua}).
+   *
+   * @param field the entry to add, {@link PackedState#eventField} or a conflict; empty to only read
+   */
+  public Request record(String txnId, String field, String value, long receivedMillis, long windowMillis,
+      long retentionMillis, long nowMillis, String expectedSources, boolean requireAlive, boolean sweeping) {
+    int shard = shardOf(txnId);
+    return Request.cmd(Command.FCALL).arg("accord_record").arg(3)
+        .arg(txns(shard)).arg(wheel(shard)).arg(alive(shard))
+        .arg(txnId).arg(field).arg(value)
+        .arg(receivedMillis).arg(windowMillis).arg(retentionMillis).arg(nowMillis)
+        .arg(expectedSources)
+        .arg(requireAlive ? "1" : "0")
+        .arg(sweeping ? "1" : "0");
   }
 
   private static String loadLibrary() {

@@ -12,9 +12,7 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The in-flight state of transactions in Redis: one atomic function call per event, pipelined
@@ -56,7 +54,7 @@ final class CorrelationStore {
   Future<Void> markAlive() {
     List<Request> requests = new ArrayList<>(keys.shards());
     for (int shard = 0; shard < keys.shards(); shard++) {
-      requests.add(Request.cmd(Command.SET).arg(aliveKey(shard)).arg("1"));
+      requests.add(Request.cmd(Command.SET).arg(keys.alive(shard)).arg("1"));
     }
     return redis.batch(requests).mapEmpty();
   }
@@ -78,19 +76,9 @@ final class CorrelationStore {
     }
     List<Request> requests = new ArrayList<>(updates.size());
     for (StateUpdate update : updates) {
-      int shard = shardOf(update.txnId());
-      requests.add(Request.cmd(Command.FCALL).arg("accord_record").arg(3)
-          .arg(txnKey(shard, update.txnId())).arg(deadlinesKey(shard)).arg(aliveKey(shard))
-          .arg(update.txnId())
-          .arg(update.field() == null ? "" : update.field())
-          .arg(update.value() == null ? "" : update.value())
-          .arg(update.receivedAt().toEpochMilli())
-          .arg(windowMillis)
-          .arg(retentionMillis)
-          .arg(now.toEpochMilli())
-          .arg(expectedSources)
-          .arg(requireAlive ? "1" : "0")
-          .arg(sweeping ? "1" : "0"));
+      requests.add(keys.record(update.txnId(), update.field() == null ? "" : update.field(),
+          update.value() == null ? "" : update.value(), update.receivedAt().toEpochMilli(), windowMillis, retentionMillis,
+          now.toEpochMilli(), expectedSources, requireAlive, sweeping));
     }
     return withFunctions(() -> redis.batch(requests)).map(responses -> {
       List<TxnState> states = new ArrayList<>(responses.size());
@@ -103,12 +91,13 @@ final class CorrelationStore {
 
   /**
    * Claims transactions whose window has closed, across all shards, for {@code lease}; fails with
-   * {@link #STATE_LOST} when a shard's state (and so its deadlines) has vanished.
+   * {@link #STATE_LOST} when a shard's state (and so its timing wheel) has vanished.
    */
   Future<List<String>> claimDue(Instant now, int limitPerShard, Duration lease) {
     List<Request> requests = new ArrayList<>(keys.shards());
     for (int shard = 0; shard < keys.shards(); shard++) {
-      requests.add(Request.cmd(Command.FCALL).arg("accord_claim_due").arg(2).arg(deadlinesKey(shard)).arg(aliveKey(shard))
+      requests.add(Request.cmd(Command.FCALL).arg("accord_claim_due").arg(3)
+          .arg(keys.wheel(shard)).arg(keys.alive(shard)).arg(keys.txns(shard))
           .arg(now.toEpochMilli()).arg(limitPerShard).arg(lease.toMillis()));
     }
     return withFunctions(() -> redis.batch(requests)).map(responses -> {
@@ -121,22 +110,22 @@ final class CorrelationStore {
   }
 
   /**
-   * Ends claims whose results are stored: the deadlines go, the states expire after the retention
-   * — except where an event recorded since the claim re-armed the deadline, which stays for the
-   * next sweep.
+   * Ends claims whose results are stored: the transactions are settled, their states kept for the
+   * retention — except where an event recorded since the claim re-armed the deadline, which stays
+   * for the next sweep.
    *
    * @param claimedAt and {@code lease}: as given to {@link #claimDue}, which scored the claims now + lease
    */
-  Future<Void> release(List<String> txnIds, Instant claimedAt, Duration lease) {
+  Future<Void> release(List<String> txnIds, Instant claimedAt, Duration lease, Instant now) {
     if (txnIds.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Request> requests = new ArrayList<>(txnIds.size());
     for (String txnId : txnIds) {
-      int shard = shardOf(txnId);
       requests.add(Request.cmd(Command.FCALL).arg("accord_release").arg(2)
-          .arg(deadlinesKey(shard)).arg(txnKey(shard, txnId))
-          .arg(txnId).arg(claimedAt.toEpochMilli() + lease.toMillis()).arg(retentionMillis));
+          .arg(keys.txns(txnId)).arg(keys.wheel(shardOf(txnId)))
+          .arg(txnId).arg(claimedAt.toEpochMilli() + lease.toMillis()).arg(retentionMillis)
+          .arg(now.toEpochMilli()));
     }
     return withFunctions(() -> redis.batch(requests)).mapEmpty();
   }
@@ -155,38 +144,11 @@ final class CorrelationStore {
   private static TxnState parse(String txnId, Response response) {
     boolean fresh = response.get(0).toInteger() == 1;
     boolean closed = response.get(1).toInteger() == 1;
-    Response hash = response.get(2);
-    Map<String, String> entries = new HashMap<>();
-    long first = Long.MAX_VALUE;
-    long count = 0;
-    for (int i = 0; i + 1 < hash.size(); i += 2) {
-      String field = hash.get(i).toString();
-      String value = hash.get(i + 1).toString();
-      if (field.equals("_first")) {
-        first = Long.parseLong(value);
-      } else if (field.equals("_n")) {
-        count = Long.parseLong(value);
-      } else if (field.startsWith(StateUpdate.EVENT_PREFIX) || field.startsWith(StateUpdate.CONFLICT_PREFIX)) {
-        entries.put(field, value);
-      }
-    }
-    Instant firstSeen = first == Long.MAX_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(first);
-    return new TxnState(txnId, fresh, closed, entries, firstSeen, count);
+    PackedState.Decoded state = PackedState.decode(txnId, response.get(2).toString());
+    return new TxnState(txnId, fresh, closed, state.entries(), state.firstSeenAt(), state.entryCount());
   }
 
   int shardOf(String txnId) {
     return keys.shardOf(txnId);
-  }
-
-  String txnKey(int shard, String txnId) {
-    return keys.txn(shard, txnId);
-  }
-
-  String deadlinesKey(int shard) {
-    return keys.deadlines(shard);
-  }
-
-  String aliveKey(int shard) {
-    return keys.alive(shard);
   }
 }

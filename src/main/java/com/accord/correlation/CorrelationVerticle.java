@@ -265,7 +265,7 @@ public final class CorrelationVerticle extends VerticleBase {
           }
           Instant now = Instant.now();
           List<StateUpdate> reads = due.stream().map(txnId -> StateUpdate.read(txnId, now)).toList();
-          return apply(reads, true, null).compose(count -> store.release(due, claimedAt, lease));
+          return apply(reads, true, null).compose(count -> store.release(due, claimedAt, lease, Instant.now()));
         })
         .onComplete(outcome -> {
           sweeping = false;

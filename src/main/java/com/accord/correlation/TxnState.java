@@ -1,7 +1,6 @@
 package com.accord.correlation;
 
 import com.accord.domain.Conflict;
-import com.accord.domain.EventJson;
 import com.accord.domain.TransactionEvent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import java.util.Map;
  * A transaction's correlation state as the Redis function returned it.
  *
  * @param fresh the call created the state: Redis had nothing for this transaction (first event, or cache lost)
- * @param entries every entry field of the hash (events and conflicts) to its value
+ * @param entries every entry of the state (events and conflicts), field to value
  */
 record TxnState(String txnId, boolean fresh, boolean windowClosed, Map<String, String> entries, Instant firstSeenAt, long entryCount) {
 
@@ -32,8 +31,8 @@ record TxnState(String txnId, boolean fresh, boolean windowClosed, Map<String, S
   List<TransactionEvent> events() {
     List<TransactionEvent> events = new ArrayList<>();
     entries.forEach((field, value) -> {
-      if (field.startsWith(StateUpdate.EVENT_PREFIX)) {
-        events.add(EventJson.fromJson(value));
+      if (PackedState.isEvent(field)) {
+        events.add(PackedState.event(txnId, field, value));
       }
     });
     return events;
@@ -42,10 +41,8 @@ record TxnState(String txnId, boolean fresh, boolean windowClosed, Map<String, S
   List<Conflict> conflicts() {
     List<Conflict> conflicts = new ArrayList<>();
     entries.forEach((field, value) -> {
-      if (field.startsWith(StateUpdate.CONFLICT_PREFIX)) {
-        String rest = field.substring(StateUpdate.CONFLICT_PREFIX.length());
-        int colon = rest.indexOf(':');
-        conflicts.add(new Conflict(rest.substring(0, colon), rest.substring(colon + 1)));
+      if (!PackedState.isEvent(field)) {
+        conflicts.add(PackedState.conflict(field));
       }
     });
     return conflicts;

@@ -29,16 +29,16 @@ public final class RedisClients {
     return Redis.createClient(vertx, options);
   }
 
-  /**
-   * Deletes every key under {@code prefix}, scanning in pages (never KEYS): for the demo's and the
-   * tests' own prefixes, which start empty. Returns the number of keys deleted.
-   */
   /** Deletes every key under the configured prefix, on a connection of its own; for a run that starts empty. */
   public static Future<Integer> clearPrefix(Vertx vertx, AccordConfig.Redis config) {
     Redis redis = create(vertx, config, 1);
     return deleteKeysWithPrefix(redis, config.keyPrefix()).eventually(redis::close);
   }
 
+  /**
+   * Deletes every key under {@code prefix}, scanning in pages (never KEYS): for the demo's and the
+   * tests' own prefixes, which start empty. Returns the number of keys deleted.
+   */
   public static Future<Integer> deleteKeysWithPrefix(Redis redis, String prefix) {
     return deletePage(redis, prefix, "0", 0);
   }

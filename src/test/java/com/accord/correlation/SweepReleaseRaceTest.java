@@ -37,6 +37,7 @@ class SweepReleaseRaceTest {
     AccordConfig config = AccordConfig.load(null, env);
     CorrelationStore store = new CorrelationStore(vertx, config.redis(), config.correlation(), config.rules());
     Redis redis = Redis.createClient(vertx, config.redis().uri());
+    CorrelationKeys keys = new CorrelationKeys(prefix, config.correlation().shards());
     try {
       store.loadFunctions().await();
       store.markAlive().await();
@@ -54,10 +55,11 @@ class SweepReleaseRaceTest {
       TxnState late = store.record(List.of(StateUpdate.event(event("core", txn), t0.plusMillis(700))), t0.plusMillis(900), true, false)
           .await().get(0);
       assertThat(late.windowClosed()).as("the late event is reconciled as still open").isFalse();
-      store.release(List.of(txn), claimedAt, lease).await();
+      store.release(List.of(txn), claimedAt, lease, claimedAt.plusMillis(50)).await();
 
-      Response score = redis.send(Request.cmd(Command.ZSCORE).arg(store.deadlinesKey(store.shardOf(txn))).arg(txn)).await();
-      assertThat(score).as("deadline of the transaction after the release").isNotNull();
+      Response state = redis.send(Request.cmd(Command.HGET).arg(keys.txns(txn)).arg(txn)).await();
+      assertThat(state.toString().split("\u001e")[0]).as("header of the state after the release: still due at the deadline")
+          .isEqualTo(Long.toString(t0.toEpochMilli(), 36) + "\u001f2\u001f" + Long.toString(t0.plusSeconds(1).toEpochMilli(), 36) + "\u001f");
       assertThat(store.claimDue(claimedAt.plusMillis(100), 100, lease).await()).as("due at the next sweep").containsExactly(txn);
     } finally {
       store.close().await();

@@ -52,7 +52,7 @@ class RedisLossTest {
   }
 
   /**
-   * One transaction's state gone from Redis (evicted, or expired after the retention) while the
+   * One transaction's state gone from Redis (dropped after the retention) while the
    * shard's state is otherwise intact: the next event's write-ahead finds the transaction has a
    * history, so correlation reads it back from PostgreSQL instead of starting it afresh.
    */
@@ -61,10 +61,10 @@ class RedisLossTest {
     String id = txn("evicted");
     post(fixture, core(id));
     fixture.awaitTransaction(id, transaction -> transaction.getJsonObject("result") != null, Duration.ofSeconds(10));
-    String key = new com.accord.correlation.CorrelationKeys(fixture.config().redis().keyPrefix(),
-        fixture.config().correlation().shards()).txn(id);
-    assertThat(fixture.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg(key)).toInteger())
-        .as("the transaction's hash %s deleted", key).isEqualTo(1);
+    String txns = new com.accord.correlation.CorrelationKeys(fixture.config().redis().keyPrefix(),
+        fixture.config().correlation().shards()).txns(id);
+    assertThat(fixture.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HDEL).arg(txns).arg(id)).toInteger())
+        .as("the transaction's state deleted from %s", txns).isEqualTo(1);
 
     post(fixture, gateway(id), mobile(id));
 
