@@ -86,82 +86,70 @@ final class ResultQueries {
     });
   }
 
+  /**
+   * One transaction in full, in one statement: the result, then each part as a JSON array built
+   * by PostgreSQL, so the drill-down costs one round trip, not one per part. Times travel as
+   * epoch microseconds and are written as instants here, exactly as everywhere else in the API.
+   */
+  private static final String TRANSACTION = """
+      SELECT %s,
+        (SELECT json_agg(json_build_object('source', e.source, 'event', e.payload, 'received_at', %s, 'via', e.via)
+                         ORDER BY e.source, e.payload->>'timestamp', e.event_id)
+           FROM raw_events e WHERE e.txn_id = $1)::text AS events,
+        (SELECT json_agg(json_build_object('event', c.payload, 'received_at', %s, 'via', c.via) ORDER BY c.id)
+           FROM event_conflicts c WHERE c.txn_id = $1)::text AS conflicts,
+        (SELECT json_agg(json_build_object('at', %s, 'details', a.details) ORDER BY a.seq)
+           FROM audit_logs a
+          WHERE a.resource_type = 'transaction' AND a.resource_id = $1 AND a.action = 'result.changed')::text AS history,
+        (SELECT json_agg(json_build_object('id', n.id, 'author', n.author, 'text', n.text, 'created_at', %s) ORDER BY n.id)
+           FROM annotations n WHERE n.txn_id = $1)::text AS annotations,
+        (SELECT json_agg(json_build_object('id', s.id, 'result_version', s.result_version, 'resolution', s.resolution,
+                         'reason', s.reason, 'resolved_by', s.resolved_by, 'resolved_at', %s) ORDER BY s.id)
+           FROM resolutions s WHERE s.txn_id = $1)::text AS resolutions
+      FROM reconciliation_results WHERE txn_id = $1""".formatted(RESULT_COLUMNS,
+      micros("e.received_at"), micros("c.received_at"), micros("a.occurred_at"), micros("n.created_at"), micros("s.resolved_at"));
+
+  private static String micros(String column) {
+    return "(extract(epoch FROM " + column + ") * 1000000)::bigint";
+  }
+
   /** The transaction with its events side by side, conflicts and result history; null when unknown. */
   Future<JsonObject> transaction(String txnId) {
-    Tuple id = Tuple.of(txnId);
-    Future<JsonObject> result = pool.preparedQuery("SELECT " + RESULT_COLUMNS + " FROM reconciliation_results WHERE txn_id = $1")
-        .execute(id).map(rows -> rows.size() == 0 ? null : resultJson(rows.iterator().next()));
-    Future<JsonObject> events = pool.preparedQuery("""
-            SELECT source, payload::text AS payload, received_at, via FROM raw_events
-            WHERE txn_id = $1 ORDER BY source, payload->>'timestamp', event_id""")
-        .execute(id).map(rows -> {
-          JsonObject bySource = new JsonObject();
-          for (Row row : rows) {
-            JsonArray list = bySource.getJsonArray(row.getString("source"));
-            if (list == null) {
-              list = new JsonArray();
-              bySource.put(row.getString("source"), list);
-            }
-            list.add(storedEventJson(row));
-          }
-          return bySource;
-        });
-    Future<JsonArray> conflicts = pool.preparedQuery("""
-            SELECT payload::text AS payload, received_at, via FROM event_conflicts WHERE txn_id = $1 ORDER BY id""")
-        .execute(id).map(rows -> {
-          JsonArray list = new JsonArray();
-          rows.forEach(row -> list.add(storedEventJson(row)));
-          return list;
-        });
-    Future<JsonArray> history = pool.preparedQuery("""
-            SELECT occurred_at, details::text AS details FROM audit_logs
-            WHERE resource_type = 'transaction' AND resource_id = $1 AND action = 'result.changed' ORDER BY seq""")
-        .execute(id).map(rows -> {
-          JsonArray list = new JsonArray();
-          for (Row row : rows) {
-            JsonObject details = new JsonObject(row.getString("details"));
-            list.add(new JsonObject()
-                .put("at", row.getOffsetDateTime("occurred_at").toInstant().toString())
-                .put("from", details.getString("from"))
-                .put("to", details.getString("to"))
-                .put("version", details.getInteger("version"))
-                .put("discrepancy_types", details.getJsonArray("discrepancy_types", new JsonArray())));
-          }
-          return list;
-        });
-    Future<JsonArray> annotations = pool.preparedQuery(
-            "SELECT id, author, text, created_at FROM annotations WHERE txn_id = $1 ORDER BY id")
-        .execute(id).map(rows -> {
-          JsonArray list = new JsonArray();
-          rows.forEach(row -> list.add(new JsonObject()
-              .put("id", row.getLong("id"))
-              .put("author", row.getString("author"))
-              .put("text", row.getString("text"))
-              .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString())));
-          return list;
-        });
-    Future<JsonArray> resolutions = pool.preparedQuery(
-            "SELECT id, result_version, resolution, reason, resolved_by, resolved_at FROM resolutions WHERE txn_id = $1 ORDER BY id")
-        .execute(id).map(rows -> {
-          JsonArray list = new JsonArray();
-          rows.forEach(row -> list.add(new JsonObject()
-              .put("id", row.getLong("id"))
-              .put("result_version", row.getInteger("result_version"))
-              .put("resolution", row.getString("resolution"))
-              .put("reason", row.getString("reason"))
-              .put("resolved_by", row.getString("resolved_by"))
-              .put("resolved_at", row.getOffsetDateTime("resolved_at").toInstant().toString())));
-          return list;
-        });
-    return Future.all(List.of(result, events, conflicts, history, annotations, resolutions)).map(all -> {
-      if (result.result() == null) {
+    return pool.preparedQuery(TRANSACTION).execute(Tuple.of(txnId)).map(rows -> {
+      if (rows.size() == 0) {
         return null;
       }
-      JsonObject current = result.result();
+      Row row = rows.iterator().next();
+      JsonObject current = resultJson(row);
+      JsonObject events = new JsonObject();
+      for (JsonObject stored : parts(row, "events")) {
+        JsonArray list = events.getJsonArray(stored.getString("source"));
+        if (list == null) {
+          list = new JsonArray();
+          events.put(stored.getString("source"), list);
+        }
+        list.add(storedEventJson(stored));
+      }
+      JsonArray conflicts = new JsonArray();
+      parts(row, "conflicts").forEach(stored -> conflicts.add(storedEventJson(stored)));
+      JsonArray history = new JsonArray();
+      for (JsonObject change : parts(row, "history")) {
+        JsonObject details = change.getJsonObject("details");
+        history.add(new JsonObject()
+            .put("at", instant(change, "at"))
+            .put("from", details.getString("from"))
+            .put("to", details.getString("to"))
+            .put("version", details.getInteger("version"))
+            .put("discrepancy_types", details.getJsonArray("discrepancy_types", new JsonArray())));
+      }
+      JsonArray annotations = new JsonArray();
+      parts(row, "annotations").forEach(annotation -> annotations.add(annotation.put("created_at", instant(annotation, "created_at"))));
+      JsonArray resolutions = new JsonArray();
       // a resolution holds for the verdict it was made on; a later verdict re-opens the break
       JsonObject resolution = null;
-      for (Object r : resolutions.result()) {
-        JsonObject candidate = (JsonObject) r;
+      for (JsonObject candidate : parts(row, "resolutions")) {
+        candidate.put("resolved_at", instant(candidate, "resolved_at"));
+        resolutions.add(candidate);
         if (candidate.getInteger("result_version").equals(current.getInteger("version"))) {
           resolution = candidate;
         }
@@ -169,12 +157,25 @@ final class ResultQueries {
       current.put("resolution", resolution);
       return new JsonObject()
           .put("result", current)
-          .put("events", events.result())
-          .put("conflicts", conflicts.result())
-          .put("history", history.result())
-          .put("annotations", annotations.result())
-          .put("resolutions", resolutions.result());
+          .put("events", events)
+          .put("conflicts", conflicts)
+          .put("history", history)
+          .put("annotations", annotations)
+          .put("resolutions", resolutions);
     });
+  }
+
+  private static List<JsonObject> parts(Row row, String column) {
+    String json = row.getString(column);
+    List<JsonObject> parts = new ArrayList<>();
+    if (json != null) {
+      new JsonArray(json).forEach(part -> parts.add((JsonObject) part));
+    }
+    return parts;
+  }
+
+  private static String instant(JsonObject part, String field) {
+    return java.time.Instant.EPOCH.plus(part.getLong(field), java.time.temporal.ChronoUnit.MICROS).toString();
   }
 
   Future<JsonObject> stats() {
@@ -196,11 +197,11 @@ final class ResultQueries {
   }
 
   /** The stored payload is Accord's canonical event JSON: amounts stay strings, exact. */
-  private static JsonObject storedEventJson(Row row) {
+  private static JsonObject storedEventJson(JsonObject stored) {
     return new JsonObject()
-        .put("event", new JsonObject(row.getString("payload")))
-        .put("received_at", row.getOffsetDateTime("received_at").toInstant().toString())
-        .put("via", row.getString("via"));
+        .put("event", stored.getJsonObject("event"))
+        .put("received_at", instant(stored, "received_at"))
+        .put("via", stored.getString("via"));
   }
 
   Future<Void> ping() {

@@ -141,6 +141,26 @@ class ReadApiTest {
   }
 
   @Test
+  void theDrillDownShowsEachStoredEventAndChangeAtItsStoredInstant() {
+    String a = TXN.get("A");
+    JsonObject transaction = fixture.get("/api/v1/transactions/" + a).json();
+    for (String source : List.of("core", "gateway", "mobile")) {
+      JsonObject shown = transaction.getJsonObject("events").getJsonArray(source).getJsonObject(0);
+      Instant stored = fixture.sql("SELECT received_at FROM raw_events WHERE txn_id = $1 AND source = $2", a, source)
+          .get(0).getOffsetDateTime("received_at").toInstant();
+      assertThat(shown.getString("received_at")).as(source).isEqualTo(stored.toString());
+      assertThat(shown.getString("via")).isEqualTo("HTTP");
+      assertThat(shown.getJsonObject("event").getString("amount")).isEqualTo("10.00");
+    }
+    List<String> changes = fixture.sql("""
+            SELECT occurred_at FROM audit_logs WHERE resource_type = 'transaction' AND resource_id = $1
+            AND action = 'result.changed' ORDER BY seq""", a).stream()
+        .map(row -> row.getOffsetDateTime("occurred_at").toInstant().toString()).toList();
+    assertThat(transaction.getJsonArray("history").stream().map(change -> ((JsonObject) change).getString("at")).toList())
+        .isNotEmpty().isEqualTo(changes);
+  }
+
+  @Test
   void aResultCarriesItsVerdictAndReferenceAmount() {
     JsonObject f = page(fixture, "?discrepancyType=ACCOUNT").getJsonArray("items").getJsonObject(0);
 
