@@ -7,7 +7,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -175,7 +177,7 @@ final class ResultQueries {
   }
 
   private static String instant(JsonObject part, String field) {
-    return java.time.Instant.EPOCH.plus(part.getLong(field), java.time.temporal.ChronoUnit.MICROS).toString();
+    return Instant.EPOCH.plus(part.getLong(field), ChronoUnit.MICROS).toString();
   }
 
   Future<JsonObject> stats() {

@@ -3,6 +3,7 @@ package com.accord.correlation;
 import com.accord.domain.Conflict;
 import com.accord.domain.TransactionEvent;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -117,7 +118,7 @@ public final class PackedState {
 
   private static Instant instant(String epochSeconds) {
     BigDecimal seconds = new BigDecimal(epochSeconds);
-    BigDecimal whole = seconds.setScale(0, java.math.RoundingMode.FLOOR);
+    BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
     return Instant.ofEpochSecond(whole.longValueExact(), seconds.subtract(whole).movePointRight(9).longValueExact());
   }
 }
