@@ -158,8 +158,8 @@ public final class RedisCeiling {
   }
 
   /**
-   * A pending transaction holds its packed state in a field of its bucket (each event's compared
-   * fields, about 60 bytes, under its source and id) and an entry in its shard's timing wheel.
+   * A pending transaction holds its packed state in a field of its shard's hash (a header, then
+   * each event's compared fields under its source and id) and an entry in its shard's timing wheel.
    */
   private static Memory memory(Redis redis, CorrelationKeys keys, Settings settings, PrintStream progress) throws RuntimeException {
     long n = settings.pendingTransactions();

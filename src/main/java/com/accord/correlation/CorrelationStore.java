@@ -37,10 +37,6 @@ final class CorrelationStore {
     this.retentionMillis = correlation.retention().toMillis();
   }
 
-  int shards() {
-    return keys.shards();
-  }
-
   Future<Void> close() {
     return redis.close();
   }
@@ -123,7 +119,7 @@ final class CorrelationStore {
     List<Request> requests = new ArrayList<>(txnIds.size());
     for (String txnId : txnIds) {
       requests.add(Request.cmd(Command.FCALL).arg("accord_release").arg(2)
-          .arg(keys.txns(txnId)).arg(keys.wheel(shardOf(txnId)))
+          .arg(keys.txns(txnId)).arg(keys.wheel(keys.shardOf(txnId)))
           .arg(txnId).arg(claimedAt.toEpochMilli() + lease.toMillis()).arg(retentionMillis)
           .arg(now.toEpochMilli()));
     }
@@ -146,9 +142,5 @@ final class CorrelationStore {
     boolean closed = response.get(1).toInteger() == 1;
     PackedState.Decoded state = PackedState.decode(txnId, response.get(2).toString());
     return new TxnState(txnId, fresh, closed, state.entries(), state.firstSeenAt(), state.entryCount());
-  }
-
-  int shardOf(String txnId) {
-    return keys.shardOf(txnId);
   }
 }
