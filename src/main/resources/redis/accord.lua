@@ -4,29 +4,36 @@ Accord's correlation state, one atomic call per event, laid out to cost little m
 transaction (docs/PERFORMANCE.md measures it).
 
 Keys of one call share a hash tag (the shard), so every call touches one Redis Cluster slot:
-  <prefix>{s<n>}:txns        hash: txn_id -> the transaction's packed state. A transaction costs one
+  <prefix>{s<n>}:tx          hash: txn_id -> the transaction's packed state. A transaction costs one
                              field of its shard's hash, not keys of its own.
-  <prefix>{s<n>}:w:<slot>    string: the timing wheel. Every transaction with something due (its
+  <prefix>{s<n>}:w:<slot>    list: the timing wheel. Every transaction with something due (its
                              window deadline, a sweeper's claim, or the end of its retention) is
-                             listed as <txn_id> RS in the slot of that time (SLOT_MS wide).
+                             an element of the slot of that time (SLOT_MS wide). A list packs its
+                             elements in listpacks: about 14 bytes for a 12-character id, where
+                             an appended string's growth reserve made it about 21.
                              Entries are never removed one by one: when a slot is swept, an entry
                              whose state is due in another slot is stale and dropped.
   <prefix>{s<n>}:w:c         the lowest wheel slot that may hold entries (where sweeping starts)
   <prefix>{s<n>}:alive       marker written when the shard's state is (re)built; its absence
                              means Redis lost the state (flush, restart)
 
-Packed state: first_ms US entries US due_ms US expires_ms (base 36), then per entry RS field GS value.
+Packed state: first_ms US due [US expires] (base 36), then per entry RS field GS value; an
+entry is added once (events and conflicts are distinct by their field).
   first_ms     earliest receive time, the window runs from it
-  entries      number of distinct entries (events + conflicts)
-  due_ms       the window deadline, or a sweeper's claim; empty once the transaction is settled
-  expires_ms   settled: when the cached state is dropped; empty while open
-  field        'e' or 'c' (event, conflicting re-send), the source, US, the event id
-  value        the event's compared fields as the caller encoded them; empty for a conflict
+  due          the window deadline, or a sweeper's claim, as ms after first_ms; empty once settled
+  expires      settled: when the cached state is dropped, as ms after first_ms; empty while open
+  field        the source, US, the event id (FS, \28, in place of the transaction id where the
+               id contains it); a conflicting re-send's field starts with SUB, \26
+  value        an event's compared fields as the caller encoded them, US separated, the last
+               one its time (epoch ms in base 36, optionally '.' and a fraction of a ms). A later
+               event keeps empty the fields equal to the first event's (which is kept whole), and
+               its time as '~' and the ms after the first event's time, when that is shorter.
+               Empty for a conflict.
 Separators are control characters, which identifiers, accounts and statuses never contain (the
-event parser refuses them): RS = \30, US = \31, GS = \29.
+event parser refuses them): RS = \30, US = \31, GS = \29. No compared field is ever empty.
 ]]
 
-local RS, US, GS = '\30', '\31', '\29'
+local RS, US, GS, CONFLICT = '\30', '\31', '\29', '\26'
 local SLOT_MS = 1000
 local SLOTS_PER_SWEEP_MAX = 3600
 
@@ -40,7 +47,7 @@ end
 
 local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
 
--- non-negative whole numbers (times in ms, counts) in base 36: 8 characters for a time, not 13
+-- whole numbers (times in ms, counts) in base 36: 8 characters for a time, not 13
 local function number_text(value)
   if value == nil then
     return ''
@@ -48,6 +55,9 @@ local function number_text(value)
   local n = math.floor(value)
   if n == 0 then
     return '0'
+  end
+  if n < 0 then
+    return '-' .. number_text(-n)
   end
   local digits = {}
   while n > 0 do
@@ -62,28 +72,91 @@ local function number_of(text)
   if text == nil or text == '' then
     return nil
   end
+  if string.sub(text, 1, 1) == '-' then
+    return -tonumber(string.sub(text, 2), 36)
+  end
   return tonumber(text, 36)
+end
+
+-- every US separated part of text, empty ones included
+local function fields(text)
+  local parts = {}
+  for part in string.gmatch(text .. US, '([^' .. US .. ']*)' .. US) do
+    parts[#parts + 1] = part
+  end
+  return parts
+end
+
+local function after(base, offset)
+  return offset and base + offset
+end
+
+local function since(base, time)
+  return time and time - base
 end
 
 local function unpack_state(packed)
   local header_end = string.find(packed, RS, 1, true)
-  local header = header_end and string.sub(packed, 1, header_end - 1) or packed
-  local parts = {}
-  for part in string.gmatch(header .. US, '([^' .. US .. ']*)' .. US) do
-    parts[#parts + 1] = part
-  end
+  local parts = fields(header_end and string.sub(packed, 1, header_end - 1) or packed)
+  local first = number_of(parts[1])
   return {
-    first = number_of(parts[1]),
-    entries = number_of(parts[2]) or 0,
-    due = number_of(parts[3]),
-    expires = number_of(parts[4]),
+    first = first,
+    due = after(first, number_of(parts[2])),
+    expires = after(first, number_of(parts[3])),
     body = header_end and string.sub(packed, header_end) or ''
   }
 end
 
 local function pack_state(state)
-  return number_text(state.first) .. US .. number_text(state.entries) .. US .. number_text(state.due) .. US
-      .. number_text(state.expires) .. state.body
+  local expires = state.expires and US .. number_text(since(state.first, state.expires)) or ''
+  return number_text(state.first) .. US .. number_text(since(state.first, state.due)) .. expires .. state.body
+end
+
+--[[
+An event time as '~' and the ms since the first event's time (the fraction kept as it is), when
+that is shorter. Times of more than 10 base-36 digits are left whole: Lua's numbers are exact
+only to 2^53.
+]]
+local function time_since(first, time)
+  local first_ms = string.match(first, '^(-?[0-9a-z]+)')
+  local ms, fraction = string.match(time, '^(-?[0-9a-z]+)(.*)$')
+  if not first_ms or not ms or #first_ms > 10 or #ms > 10 then
+    return time
+  end
+  local shifted = '~' .. number_text(number_of(ms) - number_of(first_ms)) .. fraction
+  return #shifted < #time and shifted or time
+end
+
+--[[ An event's value with the compared fields it shares with the transaction's first event left empty. ]]
+local function against_first_event(body, value)
+  local entry = string.find(body, RS, 1, true)
+  while entry and string.sub(body, entry + 1, entry + 1) == CONFLICT do
+    entry = string.find(body, RS, entry + 1, true)
+  end
+  if not entry then
+    return value
+  end
+  local from = string.find(body, GS, entry, true) + 1
+  local to = string.find(body, RS, from, true)
+  local first = fields(string.sub(body, from, to and to - 1 or -1))
+  local parts = fields(value)
+  for i, part in ipairs(parts) do
+    if part == first[i] then
+      parts[i] = ''
+    end
+  end
+  local time = #parts
+  if parts[time] ~= '' then
+    parts[time] = time_since(first[time], parts[time])
+  end
+  return table.concat(parts, US)
+end
+
+-- RPUSH of every item, in calls of at most 1000 arguments (Lua's unpack has a stack limit)
+local function push_all(list, items)
+  for from = 1, #items, 1000 do
+    redis.call('RPUSH', list, unpack(items, from, math.min(from + 999, #items)))
+  end
 end
 
 local function slot_of(ms)
@@ -96,7 +169,7 @@ local function schedule(wheel, txn_id, at, previous)
     return
   end
   local slot = slot_of(at)
-  redis.call('APPEND', wheel .. slot, txn_id .. RS)
+  redis.call('RPUSH', wheel .. slot, txn_id)
   local cursor = tonumber(redis.call('GET', wheel .. 'c'))
   if cursor == nil or slot < cursor then
     redis.call('SET', wheel .. 'c', slot)
@@ -104,8 +177,8 @@ local function schedule(wheel, txn_id, at, previous)
 end
 
 local function has_source(body, source)
-  return string.find(body, RS .. 'e' .. source .. US, 1, true) ~= nil
-      or string.find(body, RS .. 'c' .. source .. US, 1, true) ~= nil
+  return string.find(body, RS .. source .. US, 1, true) ~= nil
+      or string.find(body, RS .. CONFLICT .. source .. US, 1, true) ~= nil
 end
 
 --[[
@@ -135,8 +208,10 @@ local function record(keys, args)
   local state = unpack_state(packed or '')
   local scheduled = state.due or state.expires
   if field ~= '' and not string.find(state.body, RS .. field .. GS, 1, true) then
+    if string.sub(field, 1, 1) ~= CONFLICT then
+      value = against_first_event(state.body, value)
+    end
     state.body = state.body .. RS .. field .. GS .. value
-    state.entries = state.entries + 1
   end
   if state.first == nil or received < state.first then
     state.first = received
@@ -194,10 +269,10 @@ local function claim_due(keys, args)
   local last = math.min(slot_of(now), cursor + SLOTS_PER_SWEEP_MAX - 1)
   local next_cursor = nil
   for slot = cursor, last do
-    local listed = redis.call('GET', wheel .. slot)
-    if listed then
+    local listed = redis.call('LRANGE', wheel .. slot, 0, -1)
+    if #listed > 0 then
       local kept = {}
-      for _, txn_id in ipairs(split(listed, RS)) do
+      for _, txn_id in ipairs(listed) do
         if #claimed >= limit then
           kept[#kept + 1] = txn_id
         else
@@ -219,7 +294,8 @@ local function claim_due(keys, args)
         end
       end
       if #kept > 0 then
-        redis.call('SET', wheel .. slot, table.concat(kept, RS) .. RS)
+        redis.call('DEL', wheel .. slot)
+        push_all(wheel .. slot, kept)
         next_cursor = next_cursor or slot
       else
         redis.call('DEL', wheel .. slot)

@@ -14,6 +14,7 @@ import io.vertx.redis.client.Response;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -195,9 +196,12 @@ public final class RedisCeiling {
     }
   }
 
-  /** One accord_record call exactly as CorrelationStore.record builds it (require_alive on, not sweeping). */
+  /**
+   * One accord_record call exactly as CorrelationStore.record builds it (require_alive on, not sweeping),
+   * for an event stamped, like the simulators' and most sources' events, to the millisecond.
+   */
   private static Request record(CorrelationKeys keys, Settings settings, long n, String source, Instant now) {
-    TransactionEvent event = SyntheticEvents.event(SyntheticEvents.txnId("RC-", n), n, source, now);
+    TransactionEvent event = SyntheticEvents.event(SyntheticEvents.txnId("RC-", n), n, source, now.truncatedTo(ChronoUnit.MILLIS));
     return keys.record(event.txnId(), PackedState.eventField(event), PackedState.eventValue(event), now.toEpochMilli(),
         settings.window().toMillis(), settings.retention().toMillis(), now.toEpochMilli(), SyntheticEvents.EXPECTED_SOURCES,
         true, false);

@@ -23,7 +23,7 @@ public record CorrelationKeys(String prefix, int shards) {
 
   /** The hash whose field {@code txnId} holds the packed state of the shard's transactions. */
   public String txns(int shard) {
-    return prefix + "{s" + shard + "}:txns";
+    return prefix + "{s" + shard + "}:tx";
   }
 
   public String txns(String txnId) {

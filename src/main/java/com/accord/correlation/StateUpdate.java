@@ -15,7 +15,7 @@ record StateUpdate(String txnId, String field, String value, Instant receivedAt)
   }
 
   static StateUpdate conflict(String txnId, Conflict conflict, Instant receivedAt) {
-    return new StateUpdate(txnId, PackedState.conflictField(conflict), "", receivedAt);
+    return new StateUpdate(txnId, PackedState.conflictField(txnId, conflict), "", receivedAt);
   }
 
   static StateUpdate read(String txnId, Instant now) {

@@ -42,7 +42,7 @@ record TxnState(String txnId, boolean fresh, boolean windowClosed, Map<String, S
     List<Conflict> conflicts = new ArrayList<>();
     entries.forEach((field, value) -> {
       if (!PackedState.isEvent(field)) {
-        conflicts.add(PackedState.conflict(field));
+        conflicts.add(PackedState.conflict(txnId, field));
       }
     });
     return conflicts;

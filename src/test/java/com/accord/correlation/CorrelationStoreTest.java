@@ -3,6 +3,7 @@ package com.accord.correlation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.accord.config.AccordConfig;
+import com.accord.domain.Conflict;
 import com.accord.domain.TransactionEvent;
 import com.accord.infra.RedisClients;
 import com.accord.testing.Infra;
@@ -146,6 +147,42 @@ class CorrelationStoreTest {
     assertThat(outcome).contains(CorrelationStore.STATE_LOST);
   }
 
+  @Test
+  void aLaterEventKeepsOnlyWhatDiffersFromTheFirstAndReadsBackWhole() {
+    TransactionEvent core = event("core", "SHORT-1");
+    TransactionEvent gateway = at(event("gateway", "SHORT-1"), "gateway-SHORT-1", T0.plusMillis(350));
+    TransactionEvent mobile = withAmount(at(event("mobile", "SHORT-1"), "mobile-SHORT-1", T0.minusSeconds(5)), "12.31");
+    Instant longBefore = Instant.parse("2001-01-01T00:00:00Z");
+    TransactionEvent resent = at(event("gateway", "SHORT-1"), "gateway-SHORT-1-2", longBefore);
+    for (TransactionEvent event : List.of(core, gateway, mobile)) {
+      record(event, T0, T0);
+    }
+    TxnState state = record(resent, T0, T0);
+
+    assertThat(cachedState("SHORT-1"))
+        .as("the id's transaction part, every field equal to the first event's, and most of a near time are left out")
+        .contains("\u001egateway\u001fgateway-\u001c\u001d\u001f\u001fSETTLED\u001f\u001f~9q\u001e")
+        .contains("\u001emobile\u001fmobile-\u001c\u001d12.31\u001f\u001fSUCCESS\u001f\u001f~-3uw\u001e")
+        .as("a time far from the first event's is kept whole")
+        .endsWith("\u001egateway\u001fgateway-\u001c-2\u001d\u001f\u001fSETTLED\u001f\u001f" + PackedState.time(longBefore));
+    assertThat(state.events()).map(CorrelationStoreTest::compared)
+        .containsExactly(compared(core), compared(gateway), compared(mobile), compared(resent));
+  }
+
+  @Test
+  void aConflictIsNeverTheEventOthersAreAbbreviatedAgainst() {
+    Conflict resend = new Conflict("core", "core-CONF-1");
+    store.record(List.of(StateUpdate.conflict("CONF-1", resend, T0)), T0, true, false).await();
+    TransactionEvent gateway = event("gateway", "CONF-1");
+    TransactionEvent mobile = event("mobile", "CONF-1");
+    record(gateway, T0, T0);
+    TxnState state = record(mobile, T0, T0);
+
+    assertThat(cachedState("CONF-1")).endsWith("\u001emobile\u001fmobile-\u001c\u001d\u001f\u001fSUCCESS\u001f\u001f");
+    assertThat(state.conflicts()).containsExactly(resend);
+    assertThat(state.events()).map(CorrelationStoreTest::compared).containsExactly(compared(gateway), compared(mobile));
+  }
+
   private TxnState record(TransactionEvent event, Instant received, Instant now) {
     return store.record(List.of(StateUpdate.event(event, received)), now, true, false).await().get(0);
   }
@@ -153,6 +190,20 @@ class CorrelationStoreTest {
   private String cachedState(String txn) {
     var reply = redis.send(Request.cmd(Command.HGET).arg(keys.txns(txn)).arg(txn)).await();
     return reply == null ? null : reply.toString();
+  }
+
+  private static List<Object> compared(TransactionEvent e) {
+    return List.of(e.eventId(), e.source(), e.txnId(), e.amount(), e.currency(), e.status(), e.account(), e.timestamp());
+  }
+
+  private static TransactionEvent at(TransactionEvent e, String eventId, Instant timestamp) {
+    return new TransactionEvent(eventId, e.source(), e.txnId(), e.amount(), e.currency(), e.status(), e.account(),
+        timestamp, e.channel(), e.counterparty(), e.reference(), e.metadata());
+  }
+
+  private static TransactionEvent withAmount(TransactionEvent e, String amount) {
+    return new TransactionEvent(e.eventId(), e.source(), e.txnId(), new BigDecimal(amount), e.currency(), e.status(), e.account(),
+        e.timestamp(), e.channel(), e.counterparty(), e.reference(), e.metadata());
   }
 
   private static TransactionEvent event(String source, String txnId) {

@@ -33,22 +33,66 @@ class PackedStateTest {
 
   @Test
   void anEventTakesAFractionOfItsJson() {
-    assertThat(PackedState.eventValue(event("1234.56", Instant.parse("2026-11-28T03:00:00.123Z")))).hasSizeLessThan(64);
+    assertThat(PackedState.eventValue(event("1234.56", Instant.parse("2026-11-28T03:00:00.123Z")))).hasSizeLessThan(56);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2026-11-28T03:00:00.123Z", "2026-11-28T03:00:00.1234Z", "2026-11-28T03:00:00.123456789Z",
+      "1969-12-31T23:59:59.9999995Z", "-1000000-01-01T00:00:00.000001Z"})
+  void aTimeIsExactAndShortWhenItIsWholeMilliseconds(String text) {
+    Instant time = Instant.parse(text);
+    assertThat(PackedState.instant(PackedState.time(time))).isEqualTo(time);
+    assertThat(PackedState.time(Instant.parse("2026-11-28T03:00:00.123Z"))).hasSize(8);
+  }
+
+  @Test
+  void theTransactionIdInsideAnEventIdIsKeptOnce() {
+    TransactionEvent event = new TransactionEvent("GATEWAY-TXN-42-TXN-42", "gateway", "TXN-42", BigDecimal.ONE, "EUR", "SETTLED", "A",
+        Instant.EPOCH, null, null, null, Map.of());
+    String field = PackedState.eventField(event);
+    assertThat(field).isEqualTo("gateway\u001fGATEWAY-\u001c-TXN-42");
+    assertThat(PackedState.event("TXN-42", field, PackedState.eventValue(event)).eventId()).isEqualTo("GATEWAY-TXN-42-TXN-42");
+  }
+
+  @Test
+  void aLaterEventsEmptyFieldsAreTheFirstEventsAndTheFirstIsNeverAbbreviated() {
+    TransactionEvent core = new TransactionEvent("C-1", "core", "T-1", new BigDecimal("5.00"), "USD", "POSTED", "ACC-1",
+        Instant.ofEpochMilli(1_800_000_000_123L), null, null, null, Map.of());
+    TransactionEvent gateway = new TransactionEvent("G-1", "gateway", "T-1", new BigDecimal("5.00"), "USD", "SETTLED", "ACC-1",
+        Instant.ofEpochMilli(1_800_000_000_456L), null, null, null, Map.of());
+    String packed = "1\u001f\u001f1"
+        + "\u001e" + PackedState.eventField(core) + "\u001d" + PackedState.eventValue(core)
+        + "\u001e" + PackedState.eventField(gateway) + "\u001d\u001f\u001fSETTLED\u001f\u001f~" + Long.toString(333, 36);
+    TxnState state = state(PackedState.decode("T-1", packed));
+    assertThat(state.events()).hasSize(2);
+    assertThat(state.events().get(0).sameContentAs(core)).isTrue();
+    assertThat(state.events().get(1).sameContentAs(gateway)).as("restored from the first event").isTrue();
+  }
+
+  @Test
+  void anEmptyFieldInTheFirstEventIsMalformed() {
+    String packed = "1\u001f\u001f1\u001ecore\u001fC-1\u001d\u001fUSD\u001fPOSTED\u001fACC-1\u001f0";
+    TxnState state = state(PackedState.decode("T-1", packed));
+    assertThatThrownBy(state::events).isInstanceOf(IllegalStateException.class).hasMessageContaining("T-1").hasMessageContaining("C-1");
+  }
+
+  private static TxnState state(PackedState.Decoded decoded) {
+    return new TxnState("T-1", false, false, decoded.entries(), decoded.firstSeenAt(), decoded.entryCount());
   }
 
   @Test
   void aStateDecodesItsHeaderEventsAndConflicts() {
     TransactionEvent core = new TransactionEvent("C-1", "core", "T-1", new BigDecimal("5"), "USD", "POSTED", "ACC-1",
         Instant.ofEpochSecond(1_800_000_000L), null, null, null, Map.of());
-    String packed = Long.toString(1_800_000_000_123L, 36) + "\u001f2\u001f" + Long.toString(1_800_000_030_123L, 36) + "\u001f"
+    String packed = Long.toString(1_800_000_000_123L, 36) + "\u001f" + Long.toString(30_000, 36)
         + "\u001e" + PackedState.eventField(core) + "\u001d" + PackedState.eventValue(core)
-        + "\u001e" + PackedState.conflictField(new Conflict("gateway", "G-1")) + "\u001d";
+        + "\u001e" + PackedState.conflictField("T-1", new Conflict("gateway", "G-1-T-1")) + "\u001d";
     PackedState.Decoded decoded = PackedState.decode("T-1", packed);
     assertThat(decoded.firstSeenAt()).isEqualTo(Instant.ofEpochMilli(1_800_000_000_123L));
     assertThat(decoded.entryCount()).isEqualTo(2);
     TxnState state = new TxnState("T-1", false, false, decoded.entries(), decoded.firstSeenAt(), decoded.entryCount());
     assertThat(state.events()).singleElement().satisfies(e -> assertThat(e.sameContentAs(core)).isTrue());
-    assertThat(state.conflicts()).containsExactly(new Conflict("gateway", "G-1"));
+    assertThat(state.conflicts()).containsExactly(new Conflict("gateway", "G-1-T-1"));
   }
 
   @Test
@@ -66,7 +110,7 @@ class PackedStateTest {
 
   @Test
   void aMalformedEntryNamesTheTransactionAndEvent() {
-    assertThatThrownBy(() -> PackedState.event("T-9", "ecore\u001fC-1", "1.00\u001fEUR"))
+    assertThatThrownBy(() -> PackedState.event("T-9", "core\u001fC-1", "1.00\u001fEUR"))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("T-9").hasMessageContaining("C-1");
   }
 }
