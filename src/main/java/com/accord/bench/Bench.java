@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -135,6 +136,7 @@ public final class Bench {
           new RedisCeiling.Settings(plan.ceilingEvents(), 2000, 4, 100_000, configured.correlation().shards(),
               configured.rules().window(), configured.correlation().retention()), out);
       report.setting("PostgreSQL", pg.serverVersion()).setting("Redis", redisCeiling.redisVersion());
+      pg.full().cpu().ifPresent(usage -> report.cpu(usage));
       double pgCeiling = pg.full().eventsPerSecond();
       double redisCalls = redisCeiling.throughput().callsPerSecond();
       slowerCeiling = Math.min(pgCeiling, redisCalls);
@@ -179,6 +181,7 @@ public final class Bench {
         allVerified &= kafka.verified();
         kafkaRate = kafka.eventsPerSecond();
         report.row("Accord end to end through Kafka", kafka.eventsPerSecond(), "events/s", slowerCeiling, kafka.describe());
+        kafka.cpu().ifPresent(usage -> report.cpu(usage));
       }
       if (plan.runs("http")) {
         vacuum(config.postgres());
@@ -189,6 +192,7 @@ public final class Bench {
         }
         allVerified &= http.verified();
         report.row("Accord end to end through HTTP", http.eventsPerSecond(), "events/s", slowerCeiling, http.describe());
+        http.cpu().ifPresent(usage -> report.cpu(usage));
       }
       if (plan.runs("latency")) {
         vacuum(config.postgres());
@@ -199,6 +203,7 @@ public final class Bench {
             "last first-per-source event of a transaction due to be sent → its result persisted and pushed; from the scheduled send time");
         report.row("JVM heap after GC at steady state", latency.heapAfterGcBytes() / 1e6, "MB", null,
             "whole process: Accord and the bench's load generator, under the latency run's load");
+        latency.cpu().ifPresent(usage -> report.cpu(usage));
       }
       if (redisCeiling != null) {
         report.row("Redis per pending transaction, 1 event", redisCeiling.memory().bytesPerTxnOneEvent(), "bytes", 200.0,
@@ -237,7 +242,8 @@ public final class Bench {
 
   // ---- sustained throughput ------------------------------------------------------------------------
 
-  record Throughput(String via, long events, int transactions, Duration elapsed, Duration sendTime, boolean verified) {
+  record Throughput(String via, long events, int transactions, Duration elapsed, Duration sendTime, boolean verified,
+      Optional<CpuProfile.Usage> cpu) {
     double eventsPerSecond() {
       return events * 1e9 / elapsed.toNanos();
     }
@@ -254,23 +260,32 @@ public final class Bench {
     out.printf("== end to end through %s: %,d transactions ==%n", via, scenario.transactions());
     String prefix = SimulateCommand.defaultPrefix(scenario) + via.charAt(0) + (via.contains("warm") ? "W" : "") + "-";
     completions.track(prefix);
-    long started = System.nanoTime();
-    Simulator.Run run = new Simulator(scenario, prefix, out).run(sink);
-    long sent = System.nanoTime();
-    long lastCompletion = completions.awaitAll(prefix, scenario.transactions(), config.rules().window().plusSeconds(2),
-        Duration.ofMinutes(60), out);
+    Simulator.Run run;
+    long started;
+    long sent;
+    long lastCompletion;
+    Optional<CpuProfile.Usage> cpu;
+    try (CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
+      started = System.nanoTime();
+      run = new Simulator(scenario, prefix, out).run(sink);
+      sent = System.nanoTime();
+      lastCompletion = completions.awaitAll(prefix, scenario.transactions(), config.rules().window().plusSeconds(2),
+          Duration.ofMinutes(60), out);
+      cpu = sampler.usage(via, lastCompletion, run.events());
+    }
     Duration elapsed = Duration.ofNanos(lastCompletion - started);
     out.printf("%s: %,d events settled %.1f s after the first was sent: %,.0f events/s; verifying …%n", via, run.events(),
         elapsed.toMillis() / 1000.0, run.events() * 1e9 / elapsed.toNanos());
     Verifier.Report verdict = new Verifier(api, admin).verify(run.truth(), config.rules().window().plusMinutes(2));
     verdict.print(out);
     completions.forget(prefix);
-    return new Throughput(via, run.events(), scenario.transactions(), elapsed, Duration.ofNanos(sent - started), verdict.passed());
+    return new Throughput(via, run.events(), scenario.transactions(), elapsed, Duration.ofNanos(sent - started), verdict.passed(),
+        cpu);
   }
 
   // ---- detection latency, open loop ----------------------------------------------------------------
 
-  record Latency(LatencySummary summary, long heapAfterGcBytes) {}
+  record Latency(LatencySummary summary, long heapAfterGcBytes, Optional<CpuProfile.Usage> cpu) {}
 
   /**
    * Sends transactions at a fixed rate whatever Accord does (open loop): every event has a due
@@ -287,6 +302,7 @@ public final class Bench {
     Map<String, String> lowLatency = new HashMap<>(config.kafka().properties());
     lowLatency.put("linger.ms", "2");
     long heapAfterGc;
+    Optional<CpuProfile.Usage> cpu;
     long measuredFrom;
     int transactions = 0;
     try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), lowLatency)) {
@@ -300,8 +316,26 @@ public final class Bench {
       long gcAt = end + Duration.ofSeconds(2).toNanos();
       long stopAt = end + Duration.ofSeconds(4).toNanos();
       heapAfterGc = -1;
+      cpu = Optional.empty();
       long eventIndex = 0;
+      // the CPU profile covers the measured window: read at its start and at its end
+      Optional<CpuProfile.Reading> cpuAtStart = Optional.empty();
+      long eventsAtStart = 0;
+      boolean cpuStarted = false;
+      boolean cpuEnded = false;
       while (System.nanoTime() < stopAt) {
+        long now = System.nanoTime();
+        if (!cpuStarted && now >= measuredFrom) {
+          cpuStarted = true;
+          cpuAtStart = CpuProfile.read();
+          eventsAtStart = eventIndex;
+        }
+        if (!cpuEnded && now >= end) {
+          cpuEnded = true;
+          long events = eventIndex - eventsAtStart;
+          cpu = cpuAtStart.flatMap(before -> CpuProfile.read()
+              .map(after -> CpuProfile.between("latency, open loop", before, after, events)));
+        }
         GeneratedTransaction t = generator.transaction(transactions++);
         List<TransactionEvent> events = new ArrayList<>(t.events());
         events.addAll(t.lateEvents());
@@ -352,7 +386,7 @@ public final class Bench {
     LatencySummary summary = LatencySummary.of(latencies, n, missing);
     out.printf("detection latency over %,d transactions: p50 %s, p99 %s, p99.9 %s, max %s%n", summary.count(),
         summary.p50(), summary.p99(), summary.p999(), summary.max());
-    return new Latency(summary, heapAfterGc);
+    return new Latency(summary, heapAfterGc, cpu);
   }
 
   /**

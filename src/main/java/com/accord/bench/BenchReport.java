@@ -38,11 +38,13 @@ public final class BenchReport {
 
   public record LatencyRow(String name, LatencySummary latency, String notes) {}
 
+
   private final String commandLine;
   private final Map<String, String> settings = new LinkedHashMap<>();
   private final List<Row> rows = new ArrayList<>();
   private final List<LatencyRow> latencies = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
+  private final List<CpuProfile.Usage> cpu = new ArrayList<>();
 
   /** @param commandLine the exact command that reproduces this run, quoted in the markdown */
   public BenchReport(String commandLine) {
@@ -75,6 +77,12 @@ public final class BenchReport {
 
   public BenchReport latency(String name, LatencySummary latency, String notes) {
     latencies.add(new LatencyRow(name, latency, notes == null ? "" : notes));
+    return this;
+  }
+
+  /** A phase's CPU profile, shown in a table of CPU time per event by component. */
+  BenchReport cpu(CpuProfile.Usage usage) {
+    cpu.add(usage);
     return this;
   }
 
@@ -117,6 +125,51 @@ public final class BenchReport {
       }
       printAligned(out, lat);
     }
+    if (!cpu.isEmpty()) {
+      out.println();
+      printAligned(out, cpuTable());
+    }
+  }
+
+  /**
+   * Components down, phases across: CPU microseconds per event, then the whole machine's busy
+   * share, the rate the cores could carry at that cost, and the rate achieved.
+   */
+  List<String[]> cpuTable() {
+    List<String> components = new ArrayList<>();
+    for (CpuProfile.Usage column : cpu) {
+      column.byComponent().keySet().stream().filter(c -> !components.contains(c)).forEach(components::add);
+    }
+    List<String[]> table = new ArrayList<>();
+    String[] header = new String[cpu.size() + 1];
+    header[0] = "CPU µs per event";
+    for (int i = 0; i < cpu.size(); i++) {
+      header[i + 1] = cpu.get(i).phase();
+    }
+    table.add(header);
+    for (String component : components) {
+      table.add(cpuLine(component, column -> column.byComponent().containsKey(component)
+          ? micros(column.microsPerEvent(component)) : "—"));
+    }
+    table.add(cpuLine("all of the above", column -> micros(column.microsPerEvent(null))));
+    table.add(cpuLine("machine busy, all processes", column -> String.format(Locale.ROOT, "%.0f %% of %d cores",
+        column.machineBusy() * 100, column.cores())));
+    table.add(cpuLine("events/s the cores could carry at this cost", column -> number(column.cpuBoundEventsPerSecond())));
+    table.add(cpuLine("events/s over the profiled time", column -> number(column.eventsPerSecond())));
+    return table;
+  }
+
+  private String[] cpuLine(String name, java.util.function.Function<CpuProfile.Usage, String> cell) {
+    String[] line = new String[cpu.size() + 1];
+    line[0] = name;
+    for (int i = 0; i < cpu.size(); i++) {
+      line[i + 1] = cell.apply(cpu.get(i));
+    }
+    return line;
+  }
+
+  private static String micros(double value) {
+    return String.format(Locale.ROOT, value < 10 ? "%.1f" : "%,.0f", value);
   }
 
   private static void printAligned(PrintStream out, List<String[]> table) {
@@ -179,6 +232,25 @@ public final class BenchReport {
         md.append("| ").append(cell(row.name())).append(" | ").append(l.count()).append(" | ").append(l.errors())
             .append(" | ").append(millis(l.p50())).append(" | ").append(millis(l.p99())).append(" | ").append(millis(l.p999()))
             .append(" | ").append(millis(l.max())).append(" | ").append(cell(row.notes())).append(" |\n");
+      }
+    }
+    if (!cpu.isEmpty()) {
+      md.append("\n## Where the CPU went\n\nCPU time of each process (and of this JVM's thread groups) during each phase, ")
+          .append("read from `/proc` before and after it and divided by the phase's events. Every process shares the same ")
+          .append("cores, so the cores divided by the total is the most this machine could carry with the same work per event, ")
+          .append("before any waiting is counted. In the ceiling's column \"this JVM\" is the ceiling's own writer; in the ")
+          .append("others it is Accord together with the bench's load generator and Kafka producer.\n\n");
+      List<String[]> table = cpuTable();
+      for (int l = 0; l < table.size(); l++) {
+        String[] line = table.get(l);
+        md.append("|");
+        for (String value : line) {
+          md.append(" ").append(cell(value)).append(" |");
+        }
+        md.append("\n");
+        if (l == 0) {
+          md.append("|---|").append("---:|".repeat(line.length - 1)).append("\n");
+        }
       }
     }
     md.append("\n![Achieved against ceiling, and latency percentiles](").append(SVG_FILE).append(")\n");

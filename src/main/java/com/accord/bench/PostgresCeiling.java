@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,7 +74,7 @@ public final class PostgresCeiling {
    */
   public record Result(
       String variant, long events, long rawRows, long resultRows, long discrepancyRows, long auditRows,
-      long measuredEvents, Duration elapsed, int batchSize, int connections) {
+      long measuredEvents, Duration elapsed, int batchSize, int connections, Optional<CpuProfile.Usage> cpu) {
 
     public double eventsPerSecond() {
       return perSecond(events);
@@ -140,6 +141,7 @@ public final class PostgresCeiling {
       AtomicLong eventsWritten = new AtomicLong();
       SteadyRate rate = new SteadyRate(settings.events() / 4);
       String runTag = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+      Optional<CpuProfile.Reading> cpuBefore = CpuProfile.read();
       long started = System.nanoTime();
       List<Future<?>> running = new ArrayList<>();
       for (int c = 0; c < settings.connections(); c++) {
@@ -158,13 +160,15 @@ public final class PostgresCeiling {
         return String.format("%,d events in %.0f s (%,.0f events/s)", eventsWritten.get(), seconds, eventsWritten.get() / seconds);
       }, progress);
       Duration elapsed = rate.measuredElapsed(started, System.nanoTime());
+      Optional<CpuProfile.Usage> cpu = cpuBefore.flatMap(before -> CpuProfile.read()
+          .map(after -> CpuProfile.between("PostgreSQL ceiling (" + variant + ")", before, after, eventsWritten.get())));
       Row counts = pool.query("""
           SELECT (SELECT count(*) FROM raw_events) AS raw, (SELECT count(*) FROM reconciliation_results) AS results,
                  (SELECT count(*) FROM discrepancies) AS discrepancies, (SELECT count(*) FROM audit_logs) AS audit""")
           .execute().await().iterator().next();
       Result result = new Result(variant, eventsWritten.get(), counts.getLong("raw"), counts.getLong("results"),
           counts.getLong("discrepancies"), counts.getLong("audit"), rate.measuredUnits(), elapsed,
-          settings.eventsPerBatch(), settings.connections());
+          settings.eventsPerBatch(), settings.connections(), cpu);
       progress.printf("postgres ceiling [%s]: %,.0f events/s, %,.0f raw rows/s, %,.0f result rows/s, %,.0f audit rows/s "
           + "over the last %.1f s (the first quarter of the events is warm-up)%n",
           variant, result.eventsPerSecond(), result.rawRowsPerSecond(), result.resultRowsPerSecond(),

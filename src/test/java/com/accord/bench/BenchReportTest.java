@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,27 @@ class BenchReportTest {
     assertThat(md).contains("| results filtered | 100 | 2 | 3.00 | 40.00 | 90.00 | 120.00 | limit=50 |");
     assertThat(md).contains("![Achieved against ceiling, and latency percentiles](benchmarks.svg)");
     assertThat(md).contains("## Findings\n\nPostgreSQL's audit chain is the limit.");
+  }
+
+  @Test
+  void cpuTableShowsMicrosPerEventByComponentAndTheBoundTheCoresSet() {
+    Map<String, Duration> used = new LinkedHashMap<>();
+    used.put(CpuProfile.POSTGRES, Duration.ofSeconds(9));
+    used.put(CpuProfile.REDIS, Duration.ofMillis(500));
+    CpuProfile.Usage kafka = new CpuProfile.Usage("Kafka", 100_000, Duration.ofSeconds(10), 2, used, 0.5);
+    CpuProfile.Usage ceiling = new CpuProfile.Usage("ceiling", 1_000_000, Duration.ofSeconds(20), 2,
+        Map.of(CpuProfile.POSTGRES, Duration.ofSeconds(30)), 0.75);
+    String md = sample().cpu(ceiling).cpu(kafka).markdown();
+
+    assertThat(md).contains("## Where the CPU went")
+        .contains("| CPU µs per event | ceiling | Kafka |\n|---|---:|---:|\n")
+        .contains("| " + CpuProfile.POSTGRES + " | 30 | 90 |")
+        .contains("| " + CpuProfile.REDIS + " | — | 5.0 |")
+        .contains("| all of the above | 30 | 95 |")
+        .contains("| machine busy, all processes | 75 % of 2 cores | 50 % of 2 cores |")
+        .as("2 cores ÷ 95 µs per event")
+        .contains("| events/s the cores could carry at this cost | 66,667 | 21,053 |")
+        .contains("| events/s over the profiled time | 50,000 | 10,000 |");
   }
 
   @Test

@@ -1,0 +1,236 @@
+package com.accord.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Where this machine's CPU went during a phase, read from Linux's {@code /proc} before and after
+ * it: PostgreSQL's server processes, Redis, the Kafka broker (a child JVM of this one), and this
+ * JVM by thread group — Accord's event loops and workers, the Kafka clients, the garbage collector,
+ * the JIT compiler, the load generator. Divided by the events of the phase, it is the CPU cost of
+ * one event, and two cores divided by that cost is the most this machine could carry with the
+ * same work: the bound a throughput target meets before any waiting is counted.
+ *
+ * <p>Times are in clock ticks of {@code USER_HZ}, which Linux fixes at 100 per second for user
+ * space on every mainstream architecture. A backend that exited during the phase is counted
+ * through its postmaster's reaped-children times; a thread of this JVM that ended is counted in
+ * "other threads", which is the process total less the named groups.
+ */
+final class CpuProfile {
+
+  private static final Path PROC = Path.of("/proc");
+  private static final long NANOS_PER_TICK = 10_000_000L;
+
+  static final String POSTGRES = "PostgreSQL (server processes)";
+  static final String REDIS = "Redis";
+  static final String BROKER = "Kafka broker (child JVM)";
+  static final String OTHER_THREADS = "this JVM: other threads";
+
+  /** This JVM's thread groups, by the thread name's start as {@code /proc} shows it (15 characters at most). */
+  private static final List<Map.Entry<String, Predicate<String>>> THREAD_GROUPS = List.of(
+      Map.entry("this JVM: Vert.x event loops", name -> name.startsWith("vert.x-eventloo")),
+      Map.entry("this JVM: Vert.x workers", name -> name.startsWith("vert.x-worker") || name.startsWith("vert.x-internal")),
+      Map.entry("this JVM: Kafka clients", name -> name.startsWith("kafka-") || name.startsWith("vert.x-kafka")),
+      Map.entry("this JVM: garbage collector", name -> name.startsWith("GC ") || name.startsWith("G1 ")),
+      Map.entry("this JVM: JIT compiler", name -> name.contains("CompilerThre") || name.startsWith("Sweeper thread")),
+      Map.entry("this JVM: bench load generator (main thread)", name -> name.equals("main") || name.equals("java")));
+
+  private CpuProfile() {}
+
+  /** CPU ticks by component, and the machine's busy and total ticks, at one moment. */
+  record Reading(long nanoTime, Map<String, Long> ticks, long machineBusy, long machineTotal) {}
+
+  /**
+   * @param byComponent CPU time per component, largest first
+   * @param machineBusy the share of all cores' time that was busy, whoever used it
+   */
+  record Usage(String phase, long events, Duration elapsed, int cores, Map<String, Duration> byComponent, double machineBusy) {
+
+    Duration total() {
+      return byComponent.values().stream().reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** CPU microseconds per event, of one component or (null) of all. */
+    double microsPerEvent(String component) {
+      Duration cpu = component == null ? total() : byComponent.getOrDefault(component, Duration.ZERO);
+      return events == 0 ? 0 : cpu.toNanos() / 1e3 / events;
+    }
+
+    double eventsPerSecond() {
+      return elapsed.isZero() ? 0 : events * 1e9 / elapsed.toNanos();
+    }
+
+    /** The events per second all cores could carry at this CPU cost per event. */
+    double cpuBoundEventsPerSecond() {
+      double micros = microsPerEvent(null);
+      return micros == 0 ? 0 : cores * 1e6 / micros;
+    }
+  }
+
+  /** A reading, or empty where there is no {@code /proc} to read (not Linux). */
+  static Optional<Reading> read() {
+    if (!Files.isReadable(PROC.resolve("stat"))) {
+      return Optional.empty();
+    }
+    try {
+      Map<String, Long> ticks = new LinkedHashMap<>();
+      ProcessHandle self = ProcessHandle.current();
+      List<Long> children = self.descendants().map(ProcessHandle::pid).toList();
+      long selfTotal = 0;
+      try (Stream<Path> processes = Files.list(PROC)) {
+        for (Path dir : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+          long pid = Long.parseLong(dir.getFileName().toString());
+          Optional<Stat> stat = Stat.of(dir.resolve("stat"));
+          if (stat.isEmpty()) {
+            continue; // ended between the listing and the read
+          }
+          Stat s = stat.get();
+          if (pid == self.pid()) {
+            selfTotal = s.own();
+          } else if (children.contains(pid)) {
+            ticks.merge(BROKER, s.own(), Long::sum);
+          } else if (s.name().equals("postgres")) {
+            // the postmaster's reaped-children times hold the backends that exited
+            ticks.merge(POSTGRES, s.own() + s.reapedChildren(), Long::sum);
+          } else if (s.name().equals("redis-server")) {
+            ticks.merge(REDIS, s.own(), Long::sum);
+          }
+        }
+      }
+      long named = 0;
+      try (Stream<Path> threads = Files.list(PROC.resolve(Long.toString(self.pid())).resolve("task"))) {
+        for (Path thread : threads.toList()) {
+          Optional<Stat> stat = Stat.of(thread.resolve("stat"));
+          if (stat.isEmpty()) {
+            continue;
+          }
+          for (Map.Entry<String, Predicate<String>> group : THREAD_GROUPS) {
+            if (group.getValue().test(stat.get().name())) {
+              ticks.merge(group.getKey(), stat.get().own(), Long::sum);
+              named += stat.get().own();
+              break;
+            }
+          }
+        }
+      }
+      ticks.put(OTHER_THREADS, Math.max(0, selfTotal - named));
+      long[] machine = machineTicks();
+      return Optional.of(new Reading(System.nanoTime(), ticks, machine[0], machine[1]));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Reads every half second, so that a phase whose end is known only afterwards (the last result
+   * of a throughput run, found after a quiet period) is profiled up to that end and no further.
+   */
+  static final class Sampler implements AutoCloseable {
+    private static final long PERIOD_MILLIS = 500;
+    private final ConcurrentLinkedDeque<Reading> readings = new ConcurrentLinkedDeque<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "bench-cpu-sampler");
+      thread.setDaemon(true);
+      return thread;
+    });
+
+    Sampler() {
+      read().ifPresent(readings::add);
+      timer.scheduleAtFixedRate(() -> read().ifPresent(readings::add), PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The usage from the sampler's start to the first reading at or after {@code endNanoTime}; empty off Linux. */
+    Optional<Usage> usage(String phase, long endNanoTime, long events) {
+      Reading first = readings.peekFirst();
+      if (first == null) {
+        return Optional.empty();
+      }
+      Optional<Reading> end = readings.stream().filter(r -> r.nanoTime() >= endNanoTime).findFirst().or(CpuProfile::read);
+      return end.map(last -> between(phase, first, last, events));
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
+  }
+
+  /** The CPU used between two readings, for {@code events} events. */
+  static Usage between(String phase, Reading before, Reading after, long events) {
+    Map<String, Duration> used = new LinkedHashMap<>();
+    after.ticks().forEach((component, ticks) -> {
+      long delta = ticks - before.ticks().getOrDefault(component, 0L);
+      if (delta > 0) {
+        used.put(component, Duration.ofNanos(delta * NANOS_PER_TICK));
+      }
+    });
+    Map<String, Duration> sorted = new LinkedHashMap<>();
+    used.entrySet().stream().sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    long total = after.machineTotal() - before.machineTotal();
+    double busy = total <= 0 ? 0 : (double) (after.machineBusy() - before.machineBusy()) / total;
+    return new Usage(phase, events, Duration.ofNanos(after.nanoTime() - before.nanoTime()),
+        Runtime.getRuntime().availableProcessors(), sorted, busy);
+  }
+
+  /** Busy and total ticks of all cores: the first line of /proc/stat. */
+  private static long[] machineTicks() throws IOException {
+    String[] fields = Files.readAllLines(PROC.resolve("stat")).get(0).trim().split("\\s+");
+    long total = 0;
+    long idle = 0;
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    for (int i = 1; i <= Math.min(8, fields.length - 1); i++) {
+      long value = Long.parseLong(fields[i]);
+      total += value;
+      if (i == 4 || i == 5) {
+        idle += value;
+      }
+    }
+    return new long[] {total - idle, total};
+  }
+
+  /** The fields of a {@code stat} file this profile uses. */
+  record Stat(String name, long utime, long stime, long cutime, long cstime) {
+
+    long own() {
+      return utime + stime;
+    }
+
+    long reapedChildren() {
+      return cutime + cstime;
+    }
+
+    static Optional<Stat> of(Path file) {
+      try {
+        return parse(Files.readString(file));
+      } catch (IOException e) {
+        return Optional.empty(); // the process or thread ended
+      }
+    }
+
+    static Optional<Stat> parse(String text) {
+      // the name is in parentheses and may itself hold spaces and parentheses: split after the last ')'
+      int open = text.indexOf('(');
+      int close = text.lastIndexOf(')');
+      if (open < 0 || close < open) {
+        return Optional.empty();
+      }
+      String[] rest = text.substring(close + 2).split(" ");
+      // rest[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17
+      return Optional.of(new Stat(text.substring(open + 1, close), Long.parseLong(rest[11]), Long.parseLong(rest[12]),
+          Long.parseLong(rest[13]), Long.parseLong(rest[14])));
+    }
+  }
+}

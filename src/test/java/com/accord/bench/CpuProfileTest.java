@@ -1,0 +1,75 @@
+package com.accord.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CpuProfileTest {
+
+  @Test
+  void aThreadsCpuTimeLandsInItsGroup() throws Exception {
+    assumeTrue(Files.isReadable(Path.of("/proc/stat")), "Linux /proc");
+    CpuProfile.Reading before = CpuProfile.read().orElseThrow();
+    AtomicLong spun = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(1);
+    CountDownLatch read = new CountDownLatch(1);
+    // a thread is counted in its group while it lives: it waits until the second reading is taken
+    Thread busy = new Thread(() -> {
+      spun.set(spinFor(Duration.ofMillis(300)));
+      done.countDown();
+      awaitQuietly(read);
+    }, "vert.x-eventloop-thread-test");
+    busy.start();
+    done.await();
+    CpuProfile.Reading after = CpuProfile.read().orElseThrow();
+    read.countDown();
+    busy.join();
+
+    CpuProfile.Usage usage = CpuProfile.between("test", before, after, 1000);
+    Duration loops = usage.byComponent().get("this JVM: Vert.x event loops");
+    // /proc counts in 10 ms ticks
+    assertThat(loops).isNotNull().isGreaterThanOrEqualTo(Duration.ofMillis(spun.get() / 1_000_000 - 20));
+    assertThat(usage.microsPerEvent("this JVM: Vert.x event loops")).isGreaterThanOrEqualTo(280.0);
+    assertThat(usage.machineBusy()).isBetween(0.0, 1.0);
+    assertThat(usage.total()).isGreaterThanOrEqualTo(loops);
+  }
+
+  @Test
+  void aProcessNameWithSpacesAndParenthesesIsRead() {
+    String line = "4242 (odd (name) x) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 567 89 10 20 0 1 0 100 1000 10 "
+        + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
+    CpuProfile.Stat stat = CpuProfile.Stat.parse(line).orElseThrow();
+    assertThat(stat.name()).isEqualTo("odd (name) x");
+    assertThat(stat.own()).isEqualTo(1234 + 567);
+    assertThat(stat.reapedChildren()).isEqualTo(89 + 10);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Spins until this thread has used {@code cpu} of CPU time; returns the nanoseconds it used. */
+  private static long spinFor(Duration cpu) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long start = threads.getCurrentThreadCpuTime();
+    long x = 0;
+    while (threads.getCurrentThreadCpuTime() - start < cpu.toNanos()) {
+      for (int i = 0; i < 100_000; i++) {
+        x += i ^ (x << 1);
+      }
+    }
+    return threads.getCurrentThreadCpuTime() - start + (x == 42 ? 1 : 0);
+  }
+}
