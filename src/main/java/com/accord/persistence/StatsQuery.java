@@ -4,13 +4,28 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 
 /** Counts by status, discrepancy type and source, open transactions and the ingestion rate: for the API and the push digest. */
 public final class StatsQuery {
   private StatsQuery() {}
 
   public static Future<JsonObject> stats(Pool pool) {
-    return pool.query("""
+    return stats((SqlClient) pool);
+  }
+
+  /**
+   * The same counts as a background job: one server process, no parallel workers. A parallel scan
+   * would use up to three processes for the wall time the push verticle paces the digest by, and
+   * take that much more CPU from ingestion than the pacing intends.
+   */
+  public static Future<JsonObject> digest(Pool pool) {
+    return pool.withTransaction(connection -> connection.query("SET LOCAL max_parallel_workers_per_gather = 0").execute()
+        .compose(v -> stats(connection)));
+  }
+
+  private static Future<JsonObject> stats(SqlClient client) {
+    return client.query("""
         SELECT 'status' AS dimension, status AS key, count(*) AS n FROM reconciliation_results GROUP BY status
         UNION ALL
         SELECT 'type', t, count(*) FROM reconciliation_results, unnest(discrepancy_types) AS t GROUP BY t

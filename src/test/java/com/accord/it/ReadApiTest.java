@@ -266,6 +266,22 @@ class ReadApiTest {
   }
 
   @Test
+  void thePushedDigestCountsWhatTheStatisticsEndpointCounts() throws Exception {
+    java.util.concurrent.CompletableFuture<JsonObject> pushed = new java.util.concurrent.CompletableFuture<>();
+    var consumer = fixture.vertx().eventBus().<JsonObject>consumer(com.accord.push.PushVerticle.STATS, m -> pushed.complete(m.body()));
+    try {
+      JsonObject digest = new JsonObject(pushed.get(10, java.util.concurrent.TimeUnit.SECONDS).encode()); // as a browser reads it
+      JsonObject stats = fixture.get("/api/v1/stats").json();
+      for (String count : List.of("by_status", "by_discrepancy_type", "by_source", "open", "rejected", "conflicts")) {
+        assertThat(digest.getValue(count)).as(count).isEqualTo(stats.getValue(count));
+      }
+      assertThat(digest.getJsonObject("by_status").getInteger("MISMATCHED")).isEqualTo(3);
+    } finally {
+      consumer.unregister().await();
+    }
+  }
+
+  @Test
   void livenessAndReadinessAreUpWithTheirChecksNamed() {
     HttpResult live = fixture.get("/health/live");
     assertThat(live.status()).isEqualTo(200);
