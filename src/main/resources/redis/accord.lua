@@ -1,5 +1,9 @@
-#!lua name=accord_v1
+#!lua name=accord_v2
 --[[
+The library's name carries the version of the state layout below (accord_v1 was the name of both
+earlier layouts); loading it deletes the libraries of earlier layouts (CorrelationStore.loadLibrary),
+so an Accord of an earlier version still running against this Redis fails rather than mixing layouts.
+
 Accord's correlation state, one atomic call per event, laid out to cost little memory per open
 transaction (docs/PERFORMANCE.md measures it).
 

@@ -2,6 +2,7 @@ package com.accord.bench;
 
 import com.accord.config.AccordConfig;
 import com.accord.correlation.CorrelationKeys;
+import com.accord.correlation.CorrelationStore;
 import com.accord.correlation.PackedState;
 import com.accord.domain.EventJson;
 import com.accord.domain.TransactionEvent;
@@ -92,7 +93,7 @@ public final class RedisCeiling {
     String prefix = "accord-bench-ceiling:" + UUID.randomUUID().toString().substring(0, 8) + ":";
     CorrelationKeys keys = new CorrelationKeys(prefix, settings.shards());
     try {
-      redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(CorrelationKeys.LIBRARY)).await();
+      CorrelationStore.loadLibrary(redis).await();
       markAlive(redis, keys);
       String version = info(redis, "server", "redis_version");
       Throughput throughput = throughput(redis, keys, settings, progress);

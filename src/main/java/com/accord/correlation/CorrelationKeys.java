@@ -5,6 +5,7 @@ import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Where a transaction's correlation state lives in Redis, and the function library that keeps it
@@ -16,6 +17,10 @@ public record CorrelationKeys(String prefix, int shards) {
 
   /** The source of the Redis function library ({@code redis/accord.lua}). */
   public static final String LIBRARY = loadLibrary();
+  /** The library's name, which changes with the layout of the state it keeps. */
+  public static final String LIBRARY_NAME = "accord_v2";
+  /** The names of the libraries of earlier layouts, deleted when this one is loaded. */
+  static final List<String> EARLIER_LIBRARIES = List.of("accord_v1");
 
   public int shardOf(String txnId) {
     return Math.floorMod(txnId.hashCode(), shards);

@@ -19,7 +19,7 @@ import java.util.List;
  * per batch. Keys of one transaction and its deadline shard share a hash tag, so every call
  * touches one Redis Cluster slot. Redis is a cache: what is lost here is rebuilt from PostgreSQL.
  */
-final class CorrelationStore {
+public final class CorrelationStore {
 
   static final String STATE_LOST = "ACCORD_STATE_LOST";
 
@@ -43,7 +43,24 @@ final class CorrelationStore {
 
   /** Installs (or replaces) the Redis function library; Redis loses it on restart without persistence. */
   Future<Void> loadFunctions() {
-    return redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(CorrelationKeys.LIBRARY)).mapEmpty();
+    return loadLibrary(redis);
+  }
+
+  /**
+   * Installs this version's function library, deleting the libraries of earlier state layouts
+   * first: their functions have the same names, and an Accord of an earlier version still running
+   * against this Redis then fails its calls (and cannot load its library back while this one is
+   * there) instead of writing state in a layout this version reads differently.
+   */
+  public static Future<Void> loadLibrary(Redis redis) {
+    Future<Void> deleted = Future.succeededFuture();
+    for (String earlier : CorrelationKeys.EARLIER_LIBRARIES) {
+      deleted = deleted.compose(v -> redis.send(Request.cmd(Command.FUNCTION).arg("DELETE").arg(earlier)).<Void>mapEmpty()
+          .recover(e -> String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")
+              ? Future.succeededFuture() : Future.failedFuture(e)));
+    }
+    return deleted.compose(v -> redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(CorrelationKeys.LIBRARY)))
+        .mapEmpty();
   }
 
   /** Declares every shard's state complete; from now on a missing marker means the state was lost. */

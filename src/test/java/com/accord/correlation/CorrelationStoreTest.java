@@ -183,6 +183,22 @@ class CorrelationStoreTest {
     assertThat(state.events()).map(CorrelationStoreTest::compared).containsExactly(compared(gateway), compared(mobile));
   }
 
+  @Test
+  void loadingTheLibraryDeletesTheLibrariesOfEarlierLayouts() {
+    assertThat(CorrelationKeys.LIBRARY).startsWith("#!lua name=" + CorrelationKeys.LIBRARY_NAME + "\n");
+    String earlier = CorrelationKeys.EARLIER_LIBRARIES.get(0);
+    redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE")
+        .arg("#!lua name=" + earlier + "\nredis.register_function('accord_earlier_probe', function() return 1 end)")).await();
+
+    store.loadFunctions().await();
+
+    assertThat(redis.send(Request.cmd(Command.FUNCTION).arg("LIST").arg("LIBRARYNAME").arg(earlier)).await().toString())
+        .doesNotContain("accord_earlier_probe");
+    assertThat(redis.send(Request.cmd(Command.FUNCTION).arg("LIST").arg("LIBRARYNAME").arg(CorrelationKeys.LIBRARY_NAME)).await()
+        .toString()).contains("accord_record");
+    store.loadFunctions().await(); // and again, with nothing earlier left to delete
+  }
+
   private TxnState record(TransactionEvent event, Instant received, Instant now) {
     return store.record(List.of(StateUpdate.event(event, received)), now, true, false).await().get(0);
   }
