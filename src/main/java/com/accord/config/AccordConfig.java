@@ -100,6 +100,7 @@ public record AccordConfig(
       int pollRecordsMax,
       int batchesInFlightMax,
       int partitionFetchBytes,
+      Duration alignmentSlack,
       Map<String, String> properties) {
 
     public boolean embedded() {
@@ -108,7 +109,7 @@ public record AccordConfig(
 
     public Kafka withBootstrapServers(String servers) {
       return new Kafka(enabled, servers, embeddedDataDir, groupId, topics, encoding, schemaRegistryUrl,
-          deadLetterTopic, partitions, pollRecordsMax, batchesInFlightMax, partitionFetchBytes, properties);
+          deadLetterTopic, partitions, pollRecordsMax, batchesInFlightMax, partitionFetchBytes, alignmentSlack, properties);
     }
   }
 
@@ -300,6 +301,7 @@ public record AccordConfig(
         tree.integer("kafka.pollRecordsMax", 1, 100_000),
         tree.integer("kafka.batchesInFlightMax", 1, 64),
         tree.integer("kafka.partitionFetchBytes", 1024, 64 * 1024 * 1024),
+        tree.duration("kafka.alignmentSlack"),
         tree.stringMap("kafka.properties"));
   }
 

@@ -63,6 +63,8 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(KafkaIngestionVerticle.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
   private static final Duration RETRY_DELAY_MAX = Duration.ofSeconds(10);
+  /** How often the broker is asked how far behind the consumer is (one round trip). */
+  private static final Duration LAG_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final AccordConfig.Kafka config;
   private final EventParser parser;
@@ -79,6 +81,8 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   /** The write-ahead of the newest batch: the next batch is written ahead only after it. */
   private Future<Void> lastWriteAhead = Future.succeededFuture();
   private IngestionFlow flow;
+  private PartitionAlignment alignment;
+  private long lagCheckedAt = System.nanoTime() - LAG_CHECK_INTERVAL.toNanos();
 
   public KafkaIngestionVerticle(AccordConfig.Kafka config, ReconciliationRules rules) {
     this.config = config;
@@ -91,6 +95,8 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     flow = new IngestionFlow(vertx.eventBus());
     return ensureTopics().compose(v -> {
       consumer = KafkaConsumer.create(vertx, consumerConfig());
+      alignment = new PartitionAlignment(config.alignmentSlack(), config.pollRecordsMax());
+      consumer.partitionsRevokedHandler(alignment::revoked);
       deadLetters = KafkaProducer.create(vertx, producerConfig());
       return consumer.subscribe(config.topics().keySet());
     }).onSuccess(v -> {
@@ -148,17 +154,66 @@ public final class KafkaIngestionVerticle extends VerticleBase {
       loopEnded.tryComplete();
       return;
     }
-    roomForBatch().compose(v -> consumer.poll(POLL_TIMEOUT)).onComplete(polled -> {
+    roomForBatch().compose(v -> checkLag()).compose(v -> consumer.poll(POLL_TIMEOUT)).onComplete(polled -> {
       if (polled.succeeded()) {
         if (!polled.result().isEmpty()) {
           start(polled.result());
         }
-        pollNext();
+        align(polled.result()).onComplete(aligned -> pollNext());
       } else {
         log.atError().setCause(polled.cause()).log("Kafka poll failed; the consumer goes on after a pause");
         vertx.setTimer(1000, id -> pollNext());
       }
     });
+  }
+
+  /** Once a second, asks the broker for the partitions' end offsets: is the consumer draining a backlog? */
+  private Future<Void> checkLag() {
+    long now = System.nanoTime();
+    if (now - lagCheckedAt < LAG_CHECK_INTERVAL.toNanos()) {
+      return Future.succeededFuture();
+    }
+    lagCheckedAt = now;
+    boolean wasDraining = alignment.draining();
+    return consumer.assignment()
+        .compose(partitions -> partitions.isEmpty() ? Future.succeededFuture(Map.<TopicPartition, Long>of()) : consumer.endOffsets(partitions))
+        .map(ends -> {
+          alignment.endOffsets(ends);
+          return (Void) null;
+        })
+        .otherwise(e -> {
+          log.atWarn().log("end offsets not read; partitions are not aligned until they are: " + e.getMessage());
+          alignment.endOffsets(Map.of());
+          return null;
+        })
+        .onSuccess(v -> {
+          if (alignment.draining() != wasDraining) {
+            log.atInfo().addKeyValue("draining", alignment.draining()).log(alignment.draining()
+                ? "draining a backlog: partitions ahead in record time wait for the slowest"
+                : "caught up: partitions are read as they come");
+          }
+        });
+  }
+
+  /** Pauses partitions that have read ahead of the others in a backlog, resumes those that may go on (see PartitionAlignment). */
+  private Future<Void> align(KafkaConsumerRecords<String, byte[]> records) {
+    Map<TopicPartition, PartitionAlignment.Newest> newest = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
+      newest.merge(new TopicPartition(record.topic(), record.partition()),
+          new PartitionAlignment.Newest(record.offset(), record.timestamp()),
+          (a, b) -> a.later(b.offset(), b.timestamp()));
+    }
+    PartitionAlignment.Moves moves = alignment.afterPoll(newest);
+    if (moves.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Future<Void> paused = moves.pause().isEmpty() ? Future.succeededFuture() : consumer.pause(moves.pause());
+    return paused.compose(v -> moves.resume().isEmpty() ? Future.<Void>succeededFuture() : consumer.resume(moves.resume()))
+        .recover(e -> {
+          log.atWarn().log("partitions not paused or resumed as aligned: " + e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /** Completes when fewer than the configured number of batches are in flight. */
