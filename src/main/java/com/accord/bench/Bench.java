@@ -136,7 +136,7 @@ public final class Bench {
           new RedisCeiling.Settings(plan.ceilingEvents(), 2000, 4, 100_000, configured.correlation().shards(),
               configured.rules().window(), configured.correlation().retention()), out);
       report.setting("PostgreSQL", pg.serverVersion()).setting("Redis", redisCeiling.redisVersion());
-      pg.full().cpu().ifPresent(usage -> report.cpu(usage));
+      pg.full().cpu().ifPresent(report::cpu);
       double pgCeiling = pg.full().eventsPerSecond();
       double redisCalls = redisCeiling.throughput().callsPerSecond();
       slowerCeiling = Math.min(pgCeiling, redisCalls);
@@ -181,7 +181,7 @@ public final class Bench {
         allVerified &= kafka.verified();
         kafkaRate = kafka.eventsPerSecond();
         report.row("Accord end to end through Kafka", kafka.eventsPerSecond(), "events/s", slowerCeiling, kafka.describe());
-        kafka.cpu().ifPresent(usage -> report.cpu(usage));
+        kafka.cpu().ifPresent(report::cpu);
       }
       if (plan.runs("http")) {
         vacuum(config.postgres());
@@ -192,7 +192,7 @@ public final class Bench {
         }
         allVerified &= http.verified();
         report.row("Accord end to end through HTTP", http.eventsPerSecond(), "events/s", slowerCeiling, http.describe());
-        http.cpu().ifPresent(usage -> report.cpu(usage));
+        http.cpu().ifPresent(report::cpu);
       }
       if (plan.runs("latency")) {
         vacuum(config.postgres());
@@ -203,7 +203,7 @@ public final class Bench {
             "last first-per-source event of a transaction due to be sent → its result persisted and pushed; from the scheduled send time");
         report.row("JVM heap after GC at steady state", latency.heapAfterGcBytes() / 1e6, "MB", null,
             "whole process: Accord and the bench's load generator, under the latency run's load");
-        latency.cpu().ifPresent(usage -> report.cpu(usage));
+        latency.cpu().ifPresent(report::cpu);
       }
       if (redisCeiling != null) {
         report.row("Redis per pending transaction, 1 event", redisCeiling.memory().bytesPerTxnOneEvent(), "bytes", 200.0,
@@ -305,7 +305,9 @@ public final class Bench {
     Optional<CpuProfile.Usage> cpu;
     long measuredFrom;
     int transactions = 0;
-    try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), lowLatency)) {
+    // the CPU profile of the measured window is read on the sampler's thread, not the sender's
+    try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), lowLatency);
+        CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
       TrafficGenerator generator = new TrafficGenerator(scenario, Instant.now(), prefix);
       double nanosPerEvent = 1e9 / eventsPerSecond;
       long start = System.nanoTime();
@@ -316,26 +318,8 @@ public final class Bench {
       long gcAt = end + Duration.ofSeconds(2).toNanos();
       long stopAt = end + Duration.ofSeconds(4).toNanos();
       heapAfterGc = -1;
-      cpu = Optional.empty();
       long eventIndex = 0;
-      // the CPU profile covers the measured window: read at its start and at its end
-      Optional<CpuProfile.Reading> cpuAtStart = Optional.empty();
-      long eventsAtStart = 0;
-      boolean cpuStarted = false;
-      boolean cpuEnded = false;
       while (System.nanoTime() < stopAt) {
-        long now = System.nanoTime();
-        if (!cpuStarted && now >= measuredFrom) {
-          cpuStarted = true;
-          cpuAtStart = CpuProfile.read();
-          eventsAtStart = eventIndex;
-        }
-        if (!cpuEnded && now >= end) {
-          cpuEnded = true;
-          long events = eventIndex - eventsAtStart;
-          cpu = cpuAtStart.flatMap(before -> CpuProfile.read()
-              .map(after -> CpuProfile.between("latency, open loop", before, after, events)));
-        }
         GeneratedTransaction t = generator.transaction(transactions++);
         List<TransactionEvent> events = new ArrayList<>(t.events());
         events.addAll(t.lateEvents());
@@ -358,6 +342,7 @@ public final class Bench {
         }
       }
       sink.flush();
+      cpu = sampler.usage("latency, open loop", measuredFrom, end, eventsPerSecond);
     }
     completions.awaitAll(prefix, transactions, config.rules().window().plusSeconds(2), Duration.ofMinutes(5), out);
     long[] latencies = new long[dueOfLastEvent.size()];

@@ -157,8 +157,20 @@ final class CpuProfile {
       if (first == null) {
         return Optional.empty();
       }
-      Optional<Reading> end = readings.stream().filter(r -> r.nanoTime() >= endNanoTime).findFirst().or(CpuProfile::read);
-      return end.map(last -> between(phase, first, last, events));
+      return firstAtOrAfter(endNanoTime).map(last -> between(phase, first, last, events));
+    }
+
+    /**
+     * The usage over a window of a load offered at a fixed rate, between the first readings at or
+     * after its start and its end; the events are the rate times the time between those readings.
+     */
+    Optional<Usage> usage(String phase, long startNanoTime, long endNanoTime, double eventsPerSecond) {
+      return firstAtOrAfter(startNanoTime).flatMap(first -> firstAtOrAfter(endNanoTime).map(last ->
+          between(phase, first, last, Math.round(eventsPerSecond * (last.nanoTime() - first.nanoTime()) / 1e9))));
+    }
+
+    private Optional<Reading> firstAtOrAfter(long nanoTime) {
+      return readings.stream().filter(r -> r.nanoTime() >= nanoTime).findFirst().or(CpuProfile::read);
     }
 
     @Override

@@ -11,7 +11,7 @@ public final class StatsQuery {
   private StatsQuery() {}
 
   public static Future<JsonObject> stats(Pool pool) {
-    return stats((SqlClient) pool);
+    return counts(pool);
   }
 
   /**
@@ -21,10 +21,10 @@ public final class StatsQuery {
    */
   public static Future<JsonObject> digest(Pool pool) {
     return pool.withTransaction(connection -> connection.query("SET LOCAL max_parallel_workers_per_gather = 0").execute()
-        .compose(v -> stats(connection)));
+        .compose(v -> counts(connection)));
   }
 
-  private static Future<JsonObject> stats(SqlClient client) {
+  private static Future<JsonObject> counts(SqlClient client) {
     return client.query("""
         SELECT 'status' AS dimension, status AS key, count(*) AS n FROM reconciliation_results GROUP BY status
         UNION ALL
