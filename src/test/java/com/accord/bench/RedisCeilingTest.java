@@ -27,7 +27,7 @@ class RedisCeilingTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     RedisCeiling.Report report = RedisCeiling.measure(config,
-        new RedisCeiling.Settings(3000, 600, 2, 2000, 16, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+        new RedisCeiling.Settings(3000, 600, 2, 20_000, 16, Duration.ofSeconds(30), Duration.ofMinutes(10)),
         new PrintStream(out, true, StandardCharsets.UTF_8));
       System.out.print(out.toString(StandardCharsets.UTF_8)); // the numbers, in the surefire output file
 
@@ -36,7 +36,9 @@ class RedisCeilingTest {
     assertThat(report.redisVersion()).matches("\\d+\\..*");
     RedisCeiling.Memory memory = report.memory();
     // a transaction's packed state with one event is ~75 bytes of text, with its hash entry and wheel
-    // entry ~150 bytes; a second event adds what differs from the first (source, id, status, time offset)
+    // entry ~150 bytes; a second event adds what differs from the first (source, id, status, time
+    // offset), ~30 bytes once rounded to the allocator's classes: 20,000 transactions measure it
+    // steadily, 2,000 did not (hash tables and list nodes grow in steps)
     assertThat(memory.bytesPerTxnOneEvent()).isGreaterThan(100);
     assertThat(memory.bytesPerTxnTwoEvents()).isGreaterThan(memory.bytesPerTxnOneEvent() + 16);
     String printed = out.toString(StandardCharsets.UTF_8);
