@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * The bench run's results: named measurements beside this machine's ceilings, latency
@@ -159,7 +160,7 @@ public final class BenchReport {
     return table;
   }
 
-  private String[] cpuLine(String name, java.util.function.Function<CpuProfile.Usage, String> cell) {
+  private String[] cpuLine(String name, Function<CpuProfile.Usage, String> cell) {
     String[] line = new String[cpu.size() + 1];
     line[0] = name;
     for (int i = 0; i < cpu.size(); i++) {

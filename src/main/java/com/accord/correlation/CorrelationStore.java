@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The in-flight state of transactions in Redis: one atomic function call per event, pipelined
@@ -56,7 +57,7 @@ public final class CorrelationStore {
     Future<Void> deleted = Future.succeededFuture();
     for (String earlier : CorrelationKeys.EARLIER_LIBRARIES) {
       deleted = deleted.compose(v -> redis.send(Request.cmd(Command.FUNCTION).arg("DELETE").arg(earlier)).<Void>mapEmpty()
-          .recover(e -> String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")
+          .recover(e -> String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("not found")
               ? Future.succeededFuture() : Future.failedFuture(e)));
     }
     return deleted.compose(v -> redis.send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(CorrelationKeys.LIBRARY)))

@@ -40,7 +40,7 @@ public final class PackedState {
 
   private PackedState() {}
 
-  /** The entry field of an event: kind, source, event id. */
+  /** The entry field of an event: its source and id (the transaction id in it kept as {@link #FS}). */
   public static String eventField(TransactionEvent event) {
     return field(event.source(), event.txnId(), event.eventId());
   }

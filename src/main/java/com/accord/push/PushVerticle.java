@@ -8,6 +8,7 @@ import com.accord.config.AccordConfig;
 import com.accord.domain.Discrepancy;
 import com.accord.domain.ReconciliationResult;
 import com.accord.infra.PgPools;
+import com.accord.persistence.StatsQuery;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -86,7 +87,7 @@ public final class PushVerticle extends VerticleBase {
    */
   private void publishStats() {
     long started = System.nanoTime();
-    Future<JsonObject> stats = com.accord.persistence.StatsQuery.digest(pool);
+    Future<JsonObject> stats = StatsQuery.digest(pool);
     Future<JsonObject> lastSeen = pool.preparedQuery("""
             SELECT s.source, (SELECT max(received_at) FROM raw_events e WHERE e.source = s.source) AS last_seen
             FROM unnest($1::text[]) AS s(source)""").execute(io.vertx.sqlclient.Tuple.of(config.rules().sources().toArray(String[]::new)))

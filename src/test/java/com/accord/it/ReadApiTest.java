@@ -12,6 +12,7 @@ import static com.accord.it.Support.txnIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.accord.domain.TransactionEvent;
+import com.accord.push.PushVerticle;
 import com.accord.testing.AccordFixture;
 import com.accord.testing.AccordFixture.HttpResult;
 import io.vertx.core.Vertx;
@@ -23,6 +24,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -267,10 +270,10 @@ class ReadApiTest {
 
   @Test
   void thePushedDigestCountsWhatTheStatisticsEndpointCounts() throws Exception {
-    java.util.concurrent.CompletableFuture<JsonObject> pushed = new java.util.concurrent.CompletableFuture<>();
-    var consumer = fixture.vertx().eventBus().<JsonObject>consumer(com.accord.push.PushVerticle.STATS, m -> pushed.complete(m.body()));
+    CompletableFuture<JsonObject> pushed = new CompletableFuture<>();
+    var consumer = fixture.vertx().eventBus().<JsonObject>consumer(PushVerticle.STATS, m -> pushed.complete(m.body()));
     try {
-      JsonObject digest = new JsonObject(pushed.get(10, java.util.concurrent.TimeUnit.SECONDS).encode()); // as a browser reads it
+      JsonObject digest = new JsonObject(pushed.get(10, TimeUnit.SECONDS).encode()); // as a browser reads it
       JsonObject stats = fixture.get("/api/v1/stats").json();
       for (String count : List.of("by_status", "by_discrepancy_type", "by_source", "open", "rejected", "conflicts")) {
         assertThat(digest.getValue(count)).as(count).isEqualTo(stats.getValue(count));
