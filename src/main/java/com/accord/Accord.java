@@ -6,9 +6,13 @@ import com.accord.correlation.CorrelationVerticle;
 import com.accord.ingestion.IngestionVerticle;
 import com.accord.kafka.EmbeddedKafka;
 import com.accord.kafka.KafkaIngestionVerticle;
+import com.accord.metrics.Metrics;
+import com.accord.metrics.MetricsVerticle;
+import com.accord.metrics.PipelineMetrics;
 import com.accord.persistence.Database;
 import com.accord.persistence.PersistenceVerticle;
 import com.accord.push.PushVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -27,18 +31,31 @@ public final class Accord {
   private final Vertx vertx;
   private final List<String> deployments;
   private final ApiVerticle api;
+  private final MetricsVerticle scrape;
   private final AccordConfig config;
   private final EmbeddedKafka broker;
 
-  private Accord(Vertx vertx, List<String> deployments, ApiVerticle api, AccordConfig config, EmbeddedKafka broker) {
+  private Accord(Vertx vertx, List<String> deployments, ApiVerticle api, MetricsVerticle scrape, AccordConfig config,
+      EmbeddedKafka broker) {
     this.vertx = vertx;
     this.deployments = deployments;
     this.api = api;
+    this.scrape = scrape;
     this.config = config;
     this.broker = broker;
   }
 
+  /** Starts with a registry of its own (tests, tools): Vert.x's own meters are not in it. */
   public static Future<Accord> start(Vertx vertx, AccordConfig configured) {
+    return start(vertx, configured, Metrics.newRegistry());
+  }
+
+  /**
+   * Starts with the pipeline's meters in {@code registry}, served at {@code /metrics} when
+   * enabled; a Vert.x made by {@link Metrics#vertx} reports its own meters to the same registry.
+   */
+  public static Future<Accord> start(Vertx vertx, AccordConfig configured, PrometheusMeterRegistry registry) {
+    PipelineMetrics metrics = new PipelineMetrics(registry);
     List<String> deployments = new ArrayList<>();
     EmbeddedKafka[] broker = new EmbeddedKafka[1];
     return vertx.executeBlocking(() -> {
@@ -52,15 +69,19 @@ public final class Accord {
         })
         .compose(config -> {
           ApiVerticle api = new ApiVerticle(config);
+          MetricsVerticle scrape = new MetricsVerticle(config.metrics(), registry);
           return vertx.deployVerticle(new PersistenceVerticle(config.postgres())).onSuccess(deployments::add)
-              .compose(v -> vertx.deployVerticle(new CorrelationVerticle(config))).onSuccess(deployments::add)
-              .compose(v -> vertx.deployVerticle(new IngestionVerticle())).onSuccess(deployments::add)
+              .compose(v -> vertx.deployVerticle(new CorrelationVerticle(config, metrics))).onSuccess(deployments::add)
+              .compose(v -> vertx.deployVerticle(new IngestionVerticle(metrics))).onSuccess(deployments::add)
               .compose(v -> vertx.deployVerticle(new PushVerticle(config))).onSuccess(deployments::add)
               .compose(v -> config.kafka().enabled()
-                  ? vertx.deployVerticle(new KafkaIngestionVerticle(config.kafka(), config.rules())).onSuccess(deployments::add)
+                  ? vertx.deployVerticle(new KafkaIngestionVerticle(config.kafka(), config.rules(), metrics)).onSuccess(deployments::add)
+                  : Future.succeededFuture())
+              .compose(v -> config.metrics().enabled()
+                  ? vertx.deployVerticle(scrape).onSuccess(deployments::add)
                   : Future.succeededFuture())
               .compose(v -> vertx.deployVerticle(api)).onSuccess(deployments::add)
-              .map(v -> new Accord(vertx, deployments, api, config, broker[0]));
+              .map(v -> new Accord(vertx, deployments, api, scrape, config, broker[0]));
         })
         .recover(e -> undeploy(vertx, deployments)
             .eventually(() -> closeBroker(vertx, broker[0]))
@@ -69,6 +90,11 @@ public final class Accord {
 
   public int httpPort() {
     return api.port();
+  }
+
+  /** The port of the Prometheus endpoint; empty when metrics are off. */
+  public java.util.OptionalInt metricsPort() {
+    return config.metrics().enabled() ? java.util.OptionalInt.of(scrape.port()) : java.util.OptionalInt.empty();
   }
 
   /** The configuration in force, with the embedded broker's address filled in. */

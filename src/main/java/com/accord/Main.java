@@ -6,6 +6,8 @@ import com.accord.cli.VerifyCommand;
 import com.accord.config.AccordConfig;
 import com.accord.config.ConfigException;
 import com.accord.demo.Demo;
+import com.accord.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +57,9 @@ public final class Main {
   }
 
   private static int serve(AccordConfig config) throws InterruptedException {
-    Vertx vertx = Vertx.vertx();
-    Accord accord = Accord.start(vertx, config).await();
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Metrics.vertx(registry);
+    Accord accord = Accord.start(vertx, config, registry).await();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.atInfo().log("stopping");
@@ -67,7 +70,9 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
     }, "accord-shutdown"));
-    log.atInfo().addKeyValue("port", accord.httpPort()).log("Accord is running");
+    log.atInfo().addKeyValue("port", accord.httpPort())
+        .addKeyValue("metrics_port", accord.metricsPort().isPresent() ? accord.metricsPort().getAsInt() : null)
+        .log("Accord is running");
     Thread.currentThread().join();
     return 0;
   }

@@ -17,6 +17,8 @@ import com.accord.simulation.Scenario;
 import com.accord.simulation.Simulator;
 import com.accord.simulation.TrafficGenerator;
 import com.accord.simulation.Verifier;
+import com.accord.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -103,6 +105,7 @@ public final class Bench {
     env.putIfAbsent("ACCORD_REDIS_KEY_PREFIX", "accord-bench:");
     env.putIfAbsent("ACCORD_RULES_WINDOW", "PT3S");
     env.putIfAbsent("ACCORD_HTTP_PORT", "0");
+    env.putIfAbsent("ACCORD_METRICS_PORT", "0");
     // the load generators are one principal each: lift the per-principal limits for the run
     env.put("ACCORD_SECURITY_RATE_LIMIT_PRINCIPAL_PER_SECOND", "1000000");
     env.put("ACCORD_SECURITY_RATE_LIMIT_PRINCIPAL_BURST", "1000000");
@@ -152,10 +155,11 @@ public final class Bench {
 
     // ---- 2. Accord ------------------------------------------------------------------------------
     Database.drop(configured.postgres());
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Metrics.vertx(registry);
     RedisClients.clearPrefix(vertx, configured.redis()).await();
     out.println("== starting Accord with its own Kafka broker ==");
-    Accord accord = Accord.start(vertx, configured).await();
+    Accord accord = Accord.start(vertx, configured, registry).await();
     AccordConfig config = accord.config();
     String api = "http://" + config.http().host() + ":" + accord.httpPort();
     AccessToken admin = new AccessToken(api, "admin", adminPassword);

@@ -24,7 +24,8 @@ public record AccordConfig(
     ReconciliationRules rules,
     Correlation correlation,
     Kafka kafka,
-    Security security) {
+    Security security,
+    Metrics metrics) {
 
   public record Http(
       String host, int port, int bodyLimitBytes, int eventsPerRequestMax, int pageLimitMax,
@@ -74,6 +75,9 @@ public record AccordConfig(
 
   public record RateLimit(int principalPerSecond, int principalBurst, int addressPerSecond, int addressBurst) {}
 
+  /** The Prometheus scrape endpoint, a listener of its own: loopback only unless configured otherwise. */
+  public record Metrics(boolean enabled, String host, int port) {}
+
   /** The roles Accord knows. */
   public static final List<String> ROLES = List.of("admin", "operator", "auditor", "ingestor");
 
@@ -122,11 +126,11 @@ public record AccordConfig(
   }
 
   public AccordConfig withKafka(Kafka kafka) {
-    return new AccordConfig(http, postgres, redis, rules, correlation, kafka, security);
+    return new AccordConfig(http, postgres, redis, rules, correlation, kafka, security, metrics);
   }
 
   public AccordConfig withSecurity(Security security) {
-    return new AccordConfig(http, postgres, redis, rules, correlation, kafka, security);
+    return new AccordConfig(http, postgres, redis, rules, correlation, kafka, security, metrics);
   }
 
   /** Defaults, then {@code file} (may be null), then {@code ACCORD_*} variables of {@code environment}. */
@@ -176,7 +180,8 @@ public record AccordConfig(
         tree.integer("correlation.batchesQueuedMax", 0, 100_000),
         tree.integer("correlation.rebuildPageSize", 1, 100_000));
     ReconciliationRules rules = rules(tree);
-    return new AccordConfig(http, postgres, redis, rules, correlation, kafka(tree, rules), security(tree));
+    Metrics metrics = new Metrics(tree.bool("metrics.enabled"), tree.nonBlank("metrics.host"), tree.integer("metrics.port", 0, 65535));
+    return new AccordConfig(http, postgres, redis, rules, correlation, kafka(tree, rules), security(tree), metrics);
   }
 
   private static Security security(ConfigTree tree) {

@@ -15,6 +15,8 @@ import com.accord.domain.Conflict;
 import com.accord.domain.ReconciliationResult;
 import com.accord.domain.Reconciler;
 import com.accord.domain.TransactionEvent;
+import com.accord.metrics.PipelineMetrics;
+import com.accord.metrics.PipelineMetrics.Stage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -45,7 +47,9 @@ public final class CorrelationVerticle extends VerticleBase {
       List.of(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(1600));
 
   private final AccordConfig config;
-  private final Queue<Message<CorrelationBatch>> waiting = new ArrayDeque<>();
+  private final PipelineMetrics metrics;
+  /** Batches waiting for a turn, with the time each arrived. */
+  private final Queue<Waiting> waiting = new ArrayDeque<>();
   private CorrelationStore store;
   private Reconciler reconciler;
   private MessageConsumer<CorrelationBatch> consumer;
@@ -54,9 +58,12 @@ public final class CorrelationVerticle extends VerticleBase {
   private boolean sweeping;
   private Future<Void> rebuilding;
 
-  public CorrelationVerticle(AccordConfig config) {
+  public CorrelationVerticle(AccordConfig config, PipelineMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
+
+  private record Waiting(Message<CorrelationBatch> message, long since) {}
 
   @Override
   public Future<?> start() {
@@ -82,9 +89,10 @@ public final class CorrelationVerticle extends VerticleBase {
 
   private void admit(Message<CorrelationBatch> message) {
     if (inFlight < config.correlation().batchesInFlightMax()) {
+      metrics.stage(Stage.CORRELATION_QUEUE, System.nanoTime());
       run(message);
     } else if (waiting.size() < config.correlation().batchesQueuedMax()) {
-      waiting.add(message);
+      waiting.add(new Waiting(message, System.nanoTime()));
     } else {
       message.fail(503, "correlation is saturated: " + inFlight + " batches in flight and "
           + waiting.size() + " waiting; retry later");
@@ -102,9 +110,10 @@ public final class CorrelationVerticle extends VerticleBase {
             .log("correlation of a batch failed");
         message.fail(503, "correlation failed: " + outcome.cause().getMessage());
       }
-      Message<CorrelationBatch> next = waiting.poll();
+      Waiting next = waiting.poll();
       if (next != null) {
-        run(next);
+        metrics.stage(Stage.CORRELATION_QUEUE, next.since());
+        run(next.message());
       }
     });
   }
@@ -144,8 +153,12 @@ public final class CorrelationVerticle extends VerticleBase {
   }
 
   private Future<Integer> applyOnce(List<StateUpdate> updates, boolean sweepingDeadlines, Set<String> withHistory) {
+    long started = System.nanoTime();
     return store.record(updates, Instant.now(), true, sweepingDeadlines)
-        .compose(states -> hydrate(latestByTransaction(states), sweepingDeadlines, withHistory))
+        .compose(states -> {
+          metrics.stage(Stage.REDIS, started);
+          return hydrate(latestByTransaction(states), sweepingDeadlines, withHistory);
+        })
         .compose(this::reconcileAndPersist);
   }
 
@@ -176,6 +189,7 @@ public final class CorrelationVerticle extends VerticleBase {
     if (fresh.isEmpty()) {
       return Future.succeededFuture(latest);
     }
+    long started = System.nanoTime();
     return vertx.eventBus().<StoredEvents>request(Addresses.LOAD_EVENTS, new LoadEvents(fresh))
         .map(Message::body)
         .compose(stored -> {
@@ -191,7 +205,8 @@ public final class CorrelationVerticle extends VerticleBase {
             states.forEach(s -> latest.put(s.txnId(), s));
             return latest;
           });
-        });
+        })
+        .onSuccess(loaded -> metrics.stage(Stage.HYDRATE, started));
   }
 
   private static List<StateUpdate> updatesFor(String txnId, StoredEvents stored) {
@@ -220,7 +235,13 @@ public final class CorrelationVerticle extends VerticleBase {
             .log("transaction cannot be reconciled under the rules in force; it keeps its last result");
       }
     }
-    return persist(results, 0).map(stored -> results.size());
+    long started = System.nanoTime();
+    return persist(results, 0).map(stored -> {
+      if (!results.isEmpty()) {
+        metrics.stage(Stage.RESULTS, started);
+      }
+      return results.size();
+    });
   }
 
   private Future<ResultsStored> persist(List<ReconciliationResult> results, int attempt) {

@@ -14,6 +14,8 @@ import com.accord.simulation.KafkaSink;
 import com.accord.simulation.Scenario;
 import com.accord.simulation.Simulator;
 import com.accord.simulation.Verifier;
+import com.accord.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import com.accord.infra.RedisClients;
 import java.io.PrintStream;
@@ -53,16 +55,19 @@ public final class Demo {
         scenario.name(), scenario.transactions(), scenario.seed(), via, configured.postgres().database(),
         configured.redis().keyPrefix());
     Database.drop(configured.postgres());
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Metrics.vertx(registry);
     RedisClients.clearPrefix(vertx, configured.redis()).await();
     if (via.equals("kafka") && configured.kafka().embedded()) {
       out.println("starting a single-node Kafka broker (KRaft) of Accord's own …");
     }
-    Accord accord = Accord.start(vertx, configured).await();
+    Accord accord = Accord.start(vertx, configured, registry).await();
     AccordConfig config = accord.config();
     String api = "http://" + config.http().host() + ":" + accord.httpPort();
-    out.printf("Accord is up: API at %s%s%n", api,
-        via.equals("kafka") ? ", Kafka at " + config.kafka().bootstrapServers() : "");
+    out.printf("Accord is up: API at %s%s%s%n", api,
+        via.equals("kafka") ? ", Kafka at " + config.kafka().bootstrapServers() : "",
+        accord.metricsPort().isPresent()
+            ? ", Prometheus metrics at http://" + config.metrics().host() + ":" + accord.metricsPort().getAsInt() + "/metrics" : "");
     out.println("DEMO MODE: users of the embedded issuer, with passwords generated for this run:");
     passwords.forEach((user, password) -> out.printf("  %-9s %s%n", user, password));
     AccessToken admin = new AccessToken(api, "admin", passwords.get("admin"));

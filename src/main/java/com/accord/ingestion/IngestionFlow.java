@@ -13,6 +13,8 @@ import com.accord.bus.Messages.Rejection;
 import com.accord.bus.Messages.Submitted;
 import com.accord.domain.Conflict;
 import com.accord.domain.TransactionEvent;
+import com.accord.metrics.PipelineMetrics;
+import com.accord.metrics.PipelineMetrics.Stage;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -31,21 +33,28 @@ import java.util.Map;
 public final class IngestionFlow {
 
   private final EventBus bus;
+  private final PipelineMetrics metrics;
 
-  public IngestionFlow(EventBus bus) {
+  public IngestionFlow(EventBus bus, PipelineMetrics metrics) {
     this.bus = bus;
+    this.metrics = metrics;
   }
 
   /** A batch written ahead: its events with repeats resolved, and what the database made of each. */
   public record Written(IngestBatch batch, InBatch events, RawWriteOutcome stored) {}
 
   public Future<Written> writeAhead(IngestBatch batch) {
+    metrics.stage(Stage.WRITE_AHEAD_WAIT, batch.receivedAt());
+    long started = System.nanoTime();
     InBatch deduplicated = InBatch.of(batch.events());
     RawWrite write = new RawWrite(batch.via(), batch.receivedAt(), deduplicated.unique(),
         deduplicated.conflictingInBatch(), batch.rejections());
     return bus.<RawWriteOutcome>request(Addresses.PERSIST_RAW, write)
         .map(Message::body)
-        .map(stored -> new Written(batch, deduplicated, stored));
+        .map(stored -> {
+          metrics.stage(Stage.WRITE_AHEAD, started);
+          return new Written(batch, deduplicated, stored);
+        });
   }
 
   /**
@@ -72,7 +81,11 @@ public final class IngestionFlow {
         ? Future.succeededFuture()
         : bus.request(Addresses.CORRELATE, new CorrelationBatch(written.batch().receivedAt(), toCorrelate, conflicts,
             written.stored().txnsWithHistory())).mapEmpty();
-    return correlated.map(v -> receipt(written));
+    return correlated.map(v -> {
+      metrics.detected(written.batch().via().name().toLowerCase(java.util.Locale.ROOT), written.batch().receivedAt(),
+          toCorrelate.size());
+      return receipt(written);
+    });
   }
 
   private static IngestReceipt receipt(Written written) {

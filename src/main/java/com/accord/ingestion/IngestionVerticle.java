@@ -3,6 +3,7 @@ package com.accord.ingestion;
 import com.accord.bus.Addresses;
 import com.accord.bus.LocalCodec;
 import com.accord.bus.Messages.IngestBatch;
+import com.accord.metrics.PipelineMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -18,12 +19,17 @@ public final class IngestionVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(IngestionVerticle.class);
 
+  private final PipelineMetrics metrics;
   private IngestionFlow flow;
+
+  public IngestionVerticle(PipelineMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public Future<?> start() {
     LocalCodec.registerAll(vertx.eventBus());
-    flow = new IngestionFlow(vertx.eventBus());
+    flow = new IngestionFlow(vertx.eventBus(), metrics);
     return vertx.eventBus().<IngestBatch>consumer(Addresses.INGEST, this::ingest).completion();
   }
 

@@ -12,6 +12,7 @@ import com.accord.domain.FieldError;
 import com.accord.domain.ParsedItem;
 import com.accord.domain.ReconciliationRules;
 import com.accord.ingestion.IngestionFlow;
+import com.accord.metrics.PipelineMetrics;
 import com.accord.avro.TransactionEventRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -68,6 +69,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
 
   private final AccordConfig.Kafka config;
   private final EventParser parser;
+  private final PipelineMetrics metrics;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> deadLetters;
   private volatile boolean stopping;
@@ -84,15 +86,16 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   private PartitionAlignment alignment;
   private long lagCheckedAt = System.nanoTime() - LAG_CHECK_INTERVAL.toNanos();
 
-  public KafkaIngestionVerticle(AccordConfig.Kafka config, ReconciliationRules rules) {
+  public KafkaIngestionVerticle(AccordConfig.Kafka config, ReconciliationRules rules, PipelineMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.parser = new EventParser(rules, Integer.MAX_VALUE);
   }
 
   @Override
   public Future<?> start() {
     LocalCodec.registerAll(vertx.eventBus());
-    flow = new IngestionFlow(vertx.eventBus());
+    flow = new IngestionFlow(vertx.eventBus(), metrics);
     return ensureTopics().compose(v -> {
       consumer = KafkaConsumer.create(vertx, consumerConfig());
       alignment = new PartitionAlignment(config.alignmentSlack(), config.pollRecordsMax());
@@ -256,6 +259,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
+      metrics.kafkaRecordAge(record.timestamp(), receivedAt.toEpochMilli());
       offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, null),
           (a, b) -> a.getOffset() >= b.getOffset() ? a : b);
       ParsedItem parsed = parse(i, record);

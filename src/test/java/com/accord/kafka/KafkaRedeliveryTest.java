@@ -151,6 +151,7 @@ class KafkaRedeliveryTest {
     environment.putAll(AccordFixture.kafkaEnvironment(ID));
     environment.putAll(OVERRIDES);
     environment.put("ACCORD_HTTP_PORT", "0");
+    environment.put("ACCORD_METRICS_PORT", "0");
     environment.put("ACCORD_POSTGRES_DATABASE", fixture.config().postgres().database());
     environment.put("ACCORD_POSTGRES_CREATE_DATABASE", "false");
     environment.put("ACCORD_REDIS_KEY_PREFIX", fixture.config().redis().keyPrefix());

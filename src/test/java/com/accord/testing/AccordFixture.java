@@ -63,6 +63,7 @@ public final class AccordFixture implements AutoCloseable {
     String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     Map<String, String> env = new HashMap<>(Infra.get().environment());
     env.put("ACCORD_HTTP_PORT", "0");
+    env.put("ACCORD_METRICS_PORT", "0");
     env.put("ACCORD_POSTGRES_DATABASE", "accord_test_" + id);
     env.put("ACCORD_REDIS_KEY_PREFIX", "accord-test-" + id + ":");
     env.put("ACCORD_RULES_WINDOW", "PT1S");
@@ -109,6 +110,11 @@ public final class AccordFixture implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The running Accord (its ports, its configuration in force). */
+  public Accord accord() {
+    return accord;
   }
 
   public String baseUrl() {

@@ -1,0 +1,102 @@
+package com.accord.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where an event's time goes on its way to a result: one timer per stage of a batch, the age of a
+ * Kafka record when it is polled, and the detection latency of each event (received by Accord →
+ * its transaction's result stored). Every timer publishes a histogram, so percentiles can be taken
+ * across instances by Prometheus and over any window by the benchmark.
+ */
+public final class PipelineMetrics {
+
+  /** A batch's time in one stage, by {@code stage}. */
+  public static final String STAGE = "accord.pipeline.stage";
+  /** Each Kafka record: its producer's timestamp → the poll that returned it (the producer's clock against ours). */
+  public static final String KAFKA_RECORD_AGE = "accord.kafka.record.age";
+  /** Each event: received by Accord (polled, or its HTTP request read) → its transaction's result stored. */
+  public static final String DETECTION = "accord.detection";
+
+  /** The stages of a batch, in the order it passes them. */
+  public enum Stage {
+    /** Received → its write-ahead starts: Kafka writes batches ahead in poll order, one after another. */
+    WRITE_AHEAD_WAIT("write_ahead_wait"),
+    /** The write-ahead to raw_events: the request to persistence and its answer. */
+    WRITE_AHEAD("write_ahead"),
+    /** Correlation's admission queue: a batch waits while the most batches are in flight. */
+    CORRELATION_QUEUE("correlation_queue"),
+    /** The batch's accord_record calls, pipelined to Redis. */
+    REDIS("redis"),
+    /** Events PostgreSQL holds and Redis lacked, loaded and recorded (a cache rebuilt, a late event). */
+    HYDRATE("hydrate"),
+    /** The results, discrepancies and audit rows written in one statement. */
+    RESULTS("results");
+
+    private final String tag;
+
+    Stage(String tag) {
+      this.tag = tag;
+    }
+
+    public String tag() {
+      return tag;
+    }
+  }
+
+  private static final Duration SHORTEST = Duration.ofMillis(1);
+  private static final Duration LONGEST = Duration.ofSeconds(30);
+
+  private final MeterRegistry registry;
+  private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
+  private final Timer kafkaRecordAge;
+  private final Map<String, Timer> detectionByVia = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public PipelineMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    for (Stage stage : Stage.values()) {
+      stages.put(stage, histogram(Timer.builder(STAGE).tag("stage", stage.tag())
+          .description("A batch's time in one stage of the pipeline")));
+    }
+    kafkaRecordAge = histogram(Timer.builder(KAFKA_RECORD_AGE)
+        .description("A Kafka record's age when polled: its producer timestamp to the poll"));
+  }
+
+  private Timer histogram(Timer.Builder builder) {
+    return builder.publishPercentileHistogram().minimumExpectedValue(SHORTEST).maximumExpectedValue(LONGEST).register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Records a batch's time in {@code stage} since {@code startedNanos} ({@link System#nanoTime()}). */
+  public void stage(Stage stage, long startedNanos) {
+    stages.get(stage).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records a batch's time in {@code stage} since {@code started}, by the wall clock (a time carried in a message). */
+  public void stage(Stage stage, Instant started) {
+    stages.get(stage).record(Math.max(0, Duration.between(started, Instant.now()).toNanos()), TimeUnit.NANOSECONDS);
+  }
+
+  /** A Kafka record's age at the poll, from its producer's timestamp; a producer clock ahead of ours counts as zero. */
+  public void kafkaRecordAge(long recordTimestampMillis, long polledAtMillis) {
+    kafkaRecordAge.record(Math.max(0, polledAtMillis - recordTimestampMillis), TimeUnit.MILLISECONDS);
+  }
+
+  /** Records {@code events} detection latencies of a batch received at {@code receivedAt} whose results are now stored. */
+  public void detected(String via, Instant receivedAt, int events) {
+    Timer timer = detectionByVia.computeIfAbsent(via, v -> histogram(Timer.builder(DETECTION).tag("via", v)
+        .description("Each event: received by Accord to its transaction's result stored")));
+    long nanos = Math.max(0, Duration.between(receivedAt, Instant.now()).toNanos());
+    for (int i = 0; i < events; i++) {
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+}
