@@ -201,13 +201,15 @@ public final class Bench {
       if (plan.runs("latency")) {
         vacuum(config.postgres());
         double rate = plan.latencyRate() != null ? plan.latencyRate() : kafkaRate == null ? 1000 : kafkaRate / 2;
-        Latency latency = detectionLatency(scenario.withSeed(scenario.seed() + 2), rate, plan.latencyPhase(), config, completions);
+        Latency latency = detectionLatency(scenario.withSeed(scenario.seed() + 2), rate, plan.latencyPhase(), config, completions,
+            registry);
         report.latency(String.format("detection, Kafka, open loop at %,.0f events/s%s", rate,
                 kafkaRate == null ? "" : " (half the measured maximum)"), latency.summary(),
             "last first-per-source event of a transaction due to be sent → its result persisted and pushed; from the scheduled send time");
         report.row("JVM heap after GC at steady state", latency.heapAfterGcBytes() / 1e6, "MB", null,
             "whole process: Accord and the bench's load generator, under the latency run's load");
         latency.cpu().ifPresent(report::cpu);
+        report.stages(String.format("the detection latency run at %,.0f events/s", rate), latency.stages());
       }
       if (redisCeiling != null) {
         report.row("Redis per pending transaction, 1 event", redisCeiling.memory().bytesPerTxnOneEvent(), "bytes", 200.0,
@@ -289,7 +291,7 @@ public final class Bench {
 
   // ---- detection latency, open loop ----------------------------------------------------------------
 
-  record Latency(LatencySummary summary, long heapAfterGcBytes, Optional<CpuProfile.Usage> cpu) {}
+  record Latency(LatencySummary summary, long heapAfterGcBytes, Optional<CpuProfile.Usage> cpu, List<StageBreakdown.Line> stages) {}
 
   /**
    * Sends transactions at a fixed rate whatever Accord does (open loop): every event has a due
@@ -298,7 +300,7 @@ public final class Bench {
    * everything scheduled behind it (no coordinated omission).
    */
   private static Latency detectionLatency(Scenario scenario, double eventsPerSecond, Duration phase, AccordConfig config,
-      Completions completions) throws Exception {
+      Completions completions, PrometheusMeterRegistry registry) throws Exception {
     out.printf("== detection latency: open loop at %,.0f events/s for %d s ==%n", eventsPerSecond, phase.toSeconds());
     String prefix = SimulateCommand.defaultPrefix(scenario) + "L-";
     Map<String, Long> dueOfLastEvent = new ConcurrentHashMap<>();
@@ -309,6 +311,9 @@ public final class Bench {
     Optional<CpuProfile.Usage> cpu;
     long measuredFrom;
     int transactions = 0;
+    StageBreakdown.Snapshot stagesBefore = null;
+    StageBreakdown.Snapshot stagesAfter = null;
+    LatencySummary lateness;
     // the CPU profile of the measured window is read on the sampler's thread, not the sender's
     try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), lowLatency);
         CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
@@ -323,6 +328,8 @@ public final class Bench {
       long stopAt = end + Duration.ofSeconds(4).toNanos();
       heapAfterGc = -1;
       long eventIndex = 0;
+      int lateCount = 0;
+      long[] late = new long[(int) Math.min(Integer.MAX_VALUE - 8, (long) (eventsPerSecond * phase.toSeconds() * 1.1) + 1000)];
       while (System.nanoTime() < stopAt) {
         GeneratedTransaction t = generator.transaction(transactions++);
         List<TransactionEvent> events = new ArrayList<>(t.events());
@@ -336,6 +343,14 @@ public final class Bench {
           }
           firstDuePerSource.putIfAbsent(event.source(), due);
           sink.send(List.of(event));
+          if (due >= measuredFrom && due < end && lateCount < late.length) {
+            late[lateCount++] = System.nanoTime() - due;
+          }
+          if (stagesBefore == null && due >= measuredFrom) {
+            stagesBefore = StageBreakdown.take(registry);
+          } else if (stagesAfter == null && due >= end) {
+            stagesAfter = StageBreakdown.take(registry);
+          }
         }
         long lastDue = firstDuePerSource.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         if (firstDuePerSource.size() == config.rules().expectedSources().size() && t.heldBack().isEmpty() && lastDue < end) {
@@ -346,6 +361,7 @@ public final class Bench {
         }
       }
       sink.flush();
+      lateness = LatencySummary.of(late, lateCount, 0);
       cpu = sampler.usage("latency, open loop", measuredFrom, end, eventsPerSecond);
     }
     completions.awaitAll(prefix, transactions, config.rules().window().plusSeconds(2), Duration.ofMinutes(5), out);
@@ -375,7 +391,13 @@ public final class Bench {
     LatencySummary summary = LatencySummary.of(latencies, n, missing);
     out.printf("detection latency over %,d transactions: p50 %s, p99 %s, p99.9 %s, max %s%n", summary.count(),
         summary.p50(), summary.p99(), summary.p999(), summary.max());
-    return new Latency(summary, heapAfterGc, cpu);
+    List<StageBreakdown.Line> stages = new ArrayList<>();
+    stages.add(new StageBreakdown.Line("load generator: sent after its due time (exact)", "events", lateness.count(),
+        Double.NaN, lateness.p50().toNanos() / 1e6, lateness.p99().toNanos() / 1e6));
+    if (stagesBefore != null) {
+      stages.addAll(StageBreakdown.between(stagesBefore, stagesAfter != null ? stagesAfter : StageBreakdown.take(registry)));
+    }
+    return new Latency(summary, heapAfterGc, cpu, stages);
   }
 
   /**

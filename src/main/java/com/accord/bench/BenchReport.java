@@ -46,6 +46,8 @@ public final class BenchReport {
   private final List<LatencyRow> latencies = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
   private final List<CpuProfile.Usage> cpu = new ArrayList<>();
+  private String stagesTitle;
+  private List<StageBreakdown.Line> stages = List.of();
 
   /** @param commandLine the exact command that reproduces this run, quoted in the markdown */
   public BenchReport(String commandLine) {
@@ -88,6 +90,13 @@ public final class BenchReport {
   }
 
   /** A paragraph of markdown for the findings section. */
+  /** Where the detection latency went in one run: the pipeline's stage timers over its measured window. */
+  public BenchReport stages(String title, List<StageBreakdown.Line> lines) {
+    this.stagesTitle = title;
+    this.stages = List.copyOf(lines);
+    return this;
+  }
+
   public BenchReport finding(String markdown) {
     findings.add(markdown);
     return this;
@@ -126,10 +135,31 @@ public final class BenchReport {
       }
       printAligned(out, lat);
     }
+    if (!stages.isEmpty()) {
+      out.println();
+      printAligned(out, stagesTable());
+    }
     if (!cpu.isEmpty()) {
       out.println();
       printAligned(out, cpuTable());
     }
+  }
+
+  /** One line per timer: what it counts, how many, mean, p50 and p99 (bucket upper bounds, "≤"). */
+  List<String[]> stagesTable() {
+    List<String[]> table = new ArrayList<>();
+    table.add(new String[] {"where the time went (" + stagesTitle + ")", "count", "of", "mean ms", "p50 ms", "p99 ms"});
+    for (StageBreakdown.Line line : stages) {
+      boolean exact = line.name().contains("(exact)");
+      table.add(new String[] {line.name(), String.format(Locale.ROOT, "%,d", line.count()), line.counts(),
+          Double.isNaN(line.meanMillis()) ? "—" : String.format(Locale.ROOT, "%.1f", line.meanMillis()),
+          (exact ? "" : "≤ ") + bound(line.p50Millis()), (exact ? "" : "≤ ") + bound(line.p99Millis())});
+    }
+    return table;
+  }
+
+  private static String bound(double millis) {
+    return Double.isInfinite(millis) ? "∞" : String.format(Locale.ROOT, millis < 10 ? "%.1f" : "%,.0f", millis);
   }
 
   /**
@@ -235,24 +265,21 @@ public final class BenchReport {
             .append(" | ").append(millis(l.max())).append(" | ").append(cell(row.notes())).append(" |\n");
       }
     }
+    if (!stages.isEmpty()) {
+      md.append("\n## Where the detection latency went\n\nAccord's own pipeline timers (`/metrics`: ")
+          .append("`accord_kafka_record_age`, `accord_pipeline_stage{stage}`, `accord_detection{via}`), read before and after ")
+          .append("the measured window. A batch passes the stages in the order listed; a stage's time is a batch's, and each of ")
+          .append("its events waits it. Percentiles from the timers' histogram buckets are bucket upper bounds (≤); the load ")
+          .append("generator's line is exact.\n\n");
+      appendMarkdownTable(md, stagesTable());
+    }
     if (!cpu.isEmpty()) {
       md.append("\n## Where the CPU went\n\nCPU time of each process (and of this JVM's thread groups) during each phase, ")
           .append("read from `/proc` before and after it and divided by the phase's events. Every process shares the same ")
           .append("cores, so the cores divided by the total is the most this machine could carry with the same work per event, ")
           .append("before any waiting is counted. In the ceiling's column \"this JVM\" is the ceiling's own writer; in the ")
           .append("others it is Accord together with the bench's load generator and Kafka producer.\n\n");
-      List<String[]> table = cpuTable();
-      for (int l = 0; l < table.size(); l++) {
-        String[] line = table.get(l);
-        md.append("|");
-        for (String value : line) {
-          md.append(" ").append(cell(value)).append(" |");
-        }
-        md.append("\n");
-        if (l == 0) {
-          md.append("|---|").append("---:|".repeat(line.length - 1)).append("\n");
-        }
-      }
+      appendMarkdownTable(md, cpuTable());
     }
     md.append("\n![Achieved against ceiling, and latency percentiles](").append(SVG_FILE).append(")\n");
     if (!findings.isEmpty()) {
@@ -262,6 +289,21 @@ public final class BenchReport {
       }
     }
     return md.toString().stripTrailing() + "\n";
+  }
+
+  /** The first column left-aligned, the others right-aligned, the first line the header. */
+  private static void appendMarkdownTable(StringBuilder md, List<String[]> table) {
+    for (int l = 0; l < table.size(); l++) {
+      String[] line = table.get(l);
+      md.append("|");
+      for (String value : line) {
+        md.append(" ").append(cell(value)).append(" |");
+      }
+      md.append("\n");
+      if (l == 0) {
+        md.append("|---|").append("---:|".repeat(line.length - 1)).append("\n");
+      }
+    }
   }
 
   /** Two panels: achieved vs ceiling per throughput row that has a ceiling; latency percentiles on a log scale. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,18 @@ class BenchReportTest {
         .as("2 cores ÷ 95 µs per event")
         .contains("| events/s the cores could carry at this cost | 66,667 | 21,053 |")
         .contains("| events/s over the profiled time | 50,000 | 10,000 |");
+  }
+
+  @Test
+  void stageTableMarksBucketBoundsAndKeepsExactLinesExact() {
+    String md = sample().stages("the latency run", List.of(
+        new StageBreakdown.Line("load generator: sent after its due time (exact)", "events", 1000, Double.NaN, 0.25, 12.5),
+        new StageBreakdown.Line("stage: results", "batches", 40, 7.25, 5.6, Double.POSITIVE_INFINITY))).markdown();
+
+    assertThat(md).contains("## Where the detection latency went")
+        .contains("| where the time went (the latency run) | count | of | mean ms | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|\n")
+        .contains("| load generator: sent after its due time (exact) | 1,000 | events | — | 0.3 | 13 |")
+        .contains("| stage: results | 40 | batches | 7.3 | ≤ 5.6 | ≤ ∞ |");
   }
 
   @Test
