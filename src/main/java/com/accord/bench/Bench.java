@@ -201,6 +201,12 @@ public final class Bench {
       if (plan.runs("latency")) {
         vacuum(config.postgres());
         double rate = plan.latencyRate() != null ? plan.latencyRate() : kafkaRate == null ? 1000 : kafkaRate / 2;
+        KafkaFloor.Report floor = KafkaFloor.measure(scenario.withSeed(scenario.seed() + 3), rate, plan.latencyPhase(), config.kafka(),
+            latencyProducer(config.kafka()), config.rules().expectedSources().size(), out);
+        report.latency(String.format("Kafka floor: the same producer → a bare consumer, no Accord, open loop at %,.0f events/s", rate),
+            floor.latency(), "last first-per-source event of a transaction due to be sent → that record returned by a poll, "
+                + "Accord's consumer settings, topics of the bench's own with the same partitions");
+        floor.cpu().ifPresent(report::cpu);
         Latency latency = detectionLatency(scenario.withSeed(scenario.seed() + 2), rate, plan.latencyPhase(), config, completions,
             registry);
         report.latency(String.format("detection, Kafka, open loop at %,.0f events/s%s", rate,
@@ -305,99 +311,25 @@ public final class Bench {
     String prefix = SimulateCommand.defaultPrefix(scenario) + "L-";
     Map<String, Long> dueOfLastEvent = new ConcurrentHashMap<>();
     completions.track(prefix);
-    Map<String, String> lowLatency = new HashMap<>(config.kafka().properties());
-    lowLatency.put("linger.ms", "2");
-    long heapAfterGc;
-    Optional<CpuProfile.Usage> cpu;
-    long measuredFrom;
-    int transactions = 0;
-    StageBreakdown.Snapshot stagesBefore = null;
-    StageBreakdown.Snapshot stagesAfter = null;
-    LatencySummary lateness;
+    Map<String, String> lowLatency = latencyProducer(config.kafka());
     // the CPU profile of the measured window is read on the sampler's thread, not the sender's
+    Window window = new Window(System.nanoTime(), phase);
+    DetectionListener listener = new DetectionListener(window, eventsPerSecond, config.rules().expectedSources().size(), registry,
+        dueOfLastEvent);
+    int transactions;
+    Optional<CpuProfile.Usage> cpu;
     try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), lowLatency);
         CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
-      TrafficGenerator generator = new TrafficGenerator(scenario, Instant.now(), prefix);
-      double nanosPerEvent = 1e9 / eventsPerSecond;
-      long start = System.nanoTime();
-      measuredFrom = start + WARM_UP.toNanos();
-      long end = measuredFrom + phase.toNanos();
-      // the heap is read after a forced GC, whose pause would otherwise land in the measured
-      // latencies: the load goes on past the measured window, the GC comes 2 s after it
-      long gcAt = end + Duration.ofSeconds(2).toNanos();
-      long stopAt = end + Duration.ofSeconds(4).toNanos();
-      heapAfterGc = -1;
-      long eventIndex = 0;
-      int lateCount = 0;
-      long[] late = new long[(int) Math.min(Integer.MAX_VALUE - 8, (long) (eventsPerSecond * phase.toSeconds() * 1.1) + 1000)];
-      while (System.nanoTime() < stopAt) {
-        GeneratedTransaction t = generator.transaction(transactions++);
-        List<TransactionEvent> events = new ArrayList<>(t.events());
-        events.addAll(t.lateEvents());
-        Map<String, Long> firstDuePerSource = new LinkedHashMap<>();
-        for (TransactionEvent event : events) {
-          long due = start + (long) (eventIndex++ * nanosPerEvent);
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
-            LockSupport.parkNanos(wait);
-          }
-          firstDuePerSource.putIfAbsent(event.source(), due);
-          sink.send(List.of(event));
-          if (due >= measuredFrom && due < end && lateCount < late.length) {
-            late[lateCount++] = System.nanoTime() - due;
-          }
-          if (stagesBefore == null && due >= measuredFrom) {
-            stagesBefore = StageBreakdown.take(registry);
-          } else if (stagesAfter == null && due >= end) {
-            stagesAfter = StageBreakdown.take(registry);
-          }
-        }
-        long lastDue = firstDuePerSource.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-        if (firstDuePerSource.size() == config.rules().expectedSources().size() && t.heldBack().isEmpty() && lastDue < end) {
-          dueOfLastEvent.put(t.txnId(), lastDue);
-        }
-        if (heapAfterGc < 0 && System.nanoTime() >= gcAt) {
-          heapAfterGc = heapAfterGc();
-        }
-      }
+      transactions = OpenLoop.run(new TrafficGenerator(scenario, Instant.now(), prefix), eventsPerSecond, window.start(),
+          window.stopAt(), sink, listener);
       sink.flush();
-      lateness = LatencySummary.of(late, lateCount, 0);
-      cpu = sampler.usage("latency, open loop", measuredFrom, end, eventsPerSecond);
+      cpu = sampler.usage("latency, open loop", window.measuredFrom(), window.end(), eventsPerSecond);
     }
+
     completions.awaitAll(prefix, transactions, config.rules().window().plusSeconds(2), Duration.ofMinutes(5), out);
-    long[] latencies = new long[dueOfLastEvent.size()];
-    int n = 0;
-    long missing = 0;
-    TreeMap<Long, List<Long>> bySecond = new TreeMap<>();
-    for (Map.Entry<String, Long> entry : dueOfLastEvent.entrySet()) {
-      Long completed = completions.completedAt(entry.getKey());
-      if (entry.getValue() < measuredFrom) {
-        continue; // warm-up
-      }
-      if (completed == null) {
-        missing++;
-      } else {
-        latencies[n++] = Math.max(0, completed - entry.getValue());
-        bySecond.computeIfAbsent((entry.getValue() - measuredFrom) / 5_000_000_000L, k -> new ArrayList<>()).add(completed - entry.getValue());
-      }
-    }
-    bySecond.forEach((window, values) -> {
-      long[] v = values.stream().mapToLong(Long::longValue).toArray();
-      LatencySummary w = LatencySummary.of(v, v.length, 0);
-      out.printf("  due %3d-%3d s: %,6d transactions, p50 %6.1f ms, p99 %7.1f ms%n", window * 5, window * 5 + 5, w.count(),
-          w.p50().toNanos() / 1e6, w.p99().toNanos() / 1e6);
-    });
+    LatencySummary summary = summarise(dueOfLastEvent, completions::completedAt, window);
     completions.forget(prefix);
-    LatencySummary summary = LatencySummary.of(latencies, n, missing);
-    out.printf("detection latency over %,d transactions: p50 %s, p99 %s, p99.9 %s, max %s%n", summary.count(),
-        summary.p50(), summary.p99(), summary.p999(), summary.max());
-    List<StageBreakdown.Line> stages = new ArrayList<>();
-    stages.add(new StageBreakdown.Line("load generator: sent after its due time (exact)", "events", lateness.count(),
-        Double.NaN, lateness.p50().toNanos() / 1e6, lateness.p99().toNanos() / 1e6));
-    if (stagesBefore != null) {
-      stages.addAll(StageBreakdown.between(stagesBefore, stagesAfter != null ? stagesAfter : StageBreakdown.take(registry)));
-    }
-    return new Latency(summary, heapAfterGc, cpu, stages);
+    return new Latency(summary, listener.heapAfterGc, cpu, listener.stages(registry));
   }
 
   /**
@@ -414,6 +346,122 @@ public final class Bench {
       s.execute("VACUUM (ANALYZE) reconciliation_results, discrepancies, raw_events, audit_logs");
     }
     out.printf("vacuumed Accord's tables between phases in %.1f s%n", (System.nanoTime() - started) / 1e9);
+  }
+
+  /** The open-loop producer's settings: the simulator's, with a short linger. */
+  private static Map<String, String> latencyProducer(AccordConfig.Kafka kafka) {
+    Map<String, String> properties = new HashMap<>(kafka.properties());
+    properties.put("linger.ms", "2");
+    return properties;
+  }
+
+  /**
+   * Latency of each measured transaction, from its due time to when {@code doneAt} saw it (null:
+   * never); printed by 5-second slot of due time, so a stall shows where it happened.
+   */
+  static LatencySummary summarise(Map<String, Long> dueOf, java.util.function.Function<String, Long> doneAt, Window window) {
+    long[] latencies = new long[dueOf.size()];
+    int n = 0;
+    long missing = 0;
+    TreeMap<Long, List<Long>> bySlot = new TreeMap<>();
+    for (Map.Entry<String, Long> entry : dueOf.entrySet()) {
+      if (!window.measures(entry.getValue())) {
+        continue; // warm-up
+      }
+      Long done = doneAt.apply(entry.getKey());
+      if (done == null) {
+        missing++;
+      } else {
+        latencies[n++] = Math.max(0, done - entry.getValue());
+        bySlot.computeIfAbsent((entry.getValue() - window.measuredFrom()) / 5_000_000_000L, k -> new ArrayList<>())
+            .add(done - entry.getValue());
+      }
+    }
+    bySlot.forEach((slot, values) -> {
+      long[] v = values.stream().mapToLong(Long::longValue).toArray();
+      LatencySummary w = LatencySummary.of(v, v.length, 0);
+      out.printf("  due %3d-%3d s: %,6d transactions, p50 %6.1f ms, p99 %7.1f ms%n", slot * 5, slot * 5 + 5, w.count(),
+          w.p50().toNanos() / 1e6, w.p99().toNanos() / 1e6);
+    });
+    LatencySummary summary = LatencySummary.of(latencies, n, missing);
+    out.printf("latency over %,d transactions: p50 %s, p99 %s, p99.9 %s, max %s%s%n", summary.count(), summary.p50(),
+        summary.p99(), summary.p999(), summary.max(), missing > 0 ? String.format(", %,d never seen", missing) : "");
+    return summary;
+  }
+
+  /** An open-loop phase's clock: warm-up from {@code start}, the measured window, then load past it until {@code stopAt}. */
+  record Window(long start, long measuredFrom, long end, long gcAt, long stopAt) {
+    Window(long start, Duration phase) {
+      // the heap is read after a forced GC, whose pause would otherwise land in the measured
+      // latencies: the load goes on past the measured window, the GC comes 2 s after it
+      this(start, start + WARM_UP.toNanos(), start + WARM_UP.toNanos() + phase.toNanos(),
+          start + WARM_UP.toNanos() + phase.toNanos() + Duration.ofSeconds(2).toNanos(),
+          start + WARM_UP.toNanos() + phase.toNanos() + Duration.ofSeconds(4).toNanos());
+    }
+
+    boolean measures(long due) {
+      return due >= measuredFrom && due < end;
+    }
+  }
+
+  /**
+   * What the detection run notes as it sends: each measured transaction's due time, how late the
+   * generator sent, the pipeline's timers at the window's edges, and the heap after a GC past it.
+   */
+  private static final class DetectionListener implements OpenLoop.Listener {
+    private final Window window;
+    private final int expectedSources;
+    private final PrometheusMeterRegistry registry;
+    private final Map<String, Long> dueOfLastEvent;
+    private final long[] late;
+    private int lateCount;
+    private StageBreakdown.Snapshot stagesBefore;
+    private StageBreakdown.Snapshot stagesAfter;
+    private long heapAfterGc = -1;
+
+    DetectionListener(Window window, double eventsPerSecond, int expectedSources, PrometheusMeterRegistry registry,
+        Map<String, Long> dueOfLastEvent) {
+      this.window = window;
+      this.expectedSources = expectedSources;
+      this.registry = registry;
+      this.dueOfLastEvent = dueOfLastEvent;
+      this.late = new long[(int) Math.min(Integer.MAX_VALUE - 8,
+          (long) (eventsPerSecond * (window.end() - window.measuredFrom()) / 1e9 * 1.1) + 1000)];
+    }
+
+    @Override
+    public void sent(TransactionEvent event, long due) {
+      if (window.measures(due) && lateCount < late.length) {
+        late[lateCount++] = System.nanoTime() - due;
+      }
+      if (stagesBefore == null && due >= window.measuredFrom()) {
+        stagesBefore = StageBreakdown.take(registry);
+      } else if (stagesAfter == null && due >= window.end()) {
+        stagesAfter = StageBreakdown.take(registry);
+      }
+    }
+
+    @Override
+    public void transactionSent(GeneratedTransaction t, Map<String, Long> firstDuePerSource) {
+      long lastDue = firstDuePerSource.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+      if (firstDuePerSource.size() == expectedSources && t.heldBack().isEmpty() && lastDue < window.end()) {
+        dueOfLastEvent.put(t.txnId(), lastDue);
+      }
+      if (heapAfterGc < 0 && System.nanoTime() >= window.gcAt()) {
+        heapAfterGc = heapAfterGc();
+      }
+    }
+
+    List<StageBreakdown.Line> stages(PrometheusMeterRegistry registry) {
+      LatencySummary lateness = LatencySummary.of(late, lateCount, 0);
+      List<StageBreakdown.Line> stages = new ArrayList<>();
+      stages.add(new StageBreakdown.Line("load generator: sent after its due time (exact)", "events", lateness.count(),
+          Double.NaN, lateness.p50().toNanos() / 1e6, lateness.p99().toNanos() / 1e6));
+      if (stagesBefore != null) {
+        stages.addAll(StageBreakdown.between(stagesBefore, stagesAfter != null ? stagesAfter : StageBreakdown.take(registry)));
+      }
+      return stages;
+    }
   }
 
   private static long heapAfterGc() {

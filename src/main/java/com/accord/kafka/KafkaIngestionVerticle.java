@@ -348,7 +348,13 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   }
 
   private Map<String, String> consumerConfig() {
-    Map<String, String> properties = clientConfig();
+    return consumerProperties(config, "accord-ingestion-" + deploymentID());
+  }
+
+  /** The consumer settings Accord reads the source topics with (the benchmark's Kafka floor reads with them too). */
+  public static Map<String, String> consumerProperties(AccordConfig.Kafka config, String clientId) {
+    Map<String, String> properties = new HashMap<>(config.properties());
+    properties.put("bootstrap.servers", config.bootstrapServers());
     properties.put("group.id", config.groupId());
     properties.put("enable.auto.commit", "false");
     properties.put("auto.offset.reset", "earliest");
@@ -363,7 +369,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     // batch holds one topic's records, and each transaction's events (one per topic) land in
     // three batches, costing three result writes instead of one.
     properties.putIfAbsent("max.partition.fetch.bytes", Integer.toString(config.partitionFetchBytes()));
-    properties.putIfAbsent("client.id", "accord-ingestion-" + deploymentID());
+    properties.putIfAbsent("client.id", clientId);
     return properties;
   }
 
