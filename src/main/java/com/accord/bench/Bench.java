@@ -6,6 +6,7 @@ import com.accord.cli.SimulateCommand;
 import com.accord.config.AccordConfig;
 import com.accord.domain.TransactionEvent;
 import com.accord.infra.RedisClients;
+import com.accord.metrics.Metrics;
 import com.accord.persistence.Database;
 import com.accord.push.PushVerticle;
 import com.accord.simulation.AccessToken;
@@ -17,7 +18,6 @@ import com.accord.simulation.Scenario;
 import com.accord.simulation.Simulator;
 import com.accord.simulation.TrafficGenerator;
 import com.accord.simulation.Verifier;
-import com.accord.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -31,13 +31,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code java -jar accord.jar bench [--quick] [--transactions N] ...}: measures this machine's
@@ -312,12 +310,12 @@ public final class Bench {
     Map<String, Long> dueOfLastEvent = new ConcurrentHashMap<>();
     completions.track(prefix);
     Map<String, String> lowLatency = latencyProducer(config.kafka());
-    // the CPU profile of the measured window is read on the sampler's thread, not the sender's
     Window window = new Window(System.nanoTime(), phase);
     DetectionListener listener = new DetectionListener(window, eventsPerSecond, config.rules().expectedSources().size(), registry,
         dueOfLastEvent);
     int transactions;
     Optional<CpuProfile.Usage> cpu;
+    // the CPU profile of the measured window is read on the sampler's thread, not the sender's
     try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), lowLatency);
         CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
       transactions = OpenLoop.run(new TrafficGenerator(scenario, Instant.now(), prefix), eventsPerSecond, window.start(),
