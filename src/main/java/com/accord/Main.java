@@ -58,7 +58,7 @@ public final class Main {
 
   private static int serve(AccordConfig config) throws InterruptedException {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.vertx(registry);
+    Vertx vertx = Metrics.vertx(registry, config.metrics().enabled());
     Accord accord = Accord.start(vertx, config, registry).await();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

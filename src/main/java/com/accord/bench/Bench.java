@@ -154,7 +154,7 @@ public final class Bench {
     // ---- 2. Accord ------------------------------------------------------------------------------
     Database.drop(configured.postgres());
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.vertx(registry);
+    Vertx vertx = Metrics.vertx(registry, configured.metrics().enabled());
     RedisClients.clearPrefix(vertx, configured.redis()).await();
     out.println("== starting Accord with its own Kafka broker ==");
     Accord accord = Accord.start(vertx, configured, registry).await();

@@ -56,6 +56,8 @@ public final class CorrelationVerticle extends VerticleBase {
   private long sweepTimer = -1;
   private int inFlight;
   private boolean sweeping;
+  /** The sweep in flight, if any: stopping waits for it, so it does not meet a closed Redis client. */
+  private Future<Void> sweep = Future.succeededFuture();
   private Future<Void> rebuilding;
 
   public CorrelationVerticle(AccordConfig config, PipelineMetrics metrics) {
@@ -82,7 +84,7 @@ public final class CorrelationVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
-    return store == null ? Future.succeededFuture() : store.close();
+    return sweep.otherwiseEmpty().eventually(() -> store == null ? Future.succeededFuture() : store.close());
   }
 
   // ---- admission: bounded concurrency, bounded queue --------------------------------------
@@ -270,7 +272,7 @@ public final class CorrelationVerticle extends VerticleBase {
     sweeping = true;
     Duration lease = leaseFor(config.correlation().sweepInterval());
     Instant claimedAt = Instant.now();
-    store.claimDue(claimedAt, config.correlation().sweepBatchMax(), lease)
+    sweep = store.claimDue(claimedAt, config.correlation().sweepBatchMax(), lease)
         .recover(e -> {
           // Deadlines vanish with the rest of the state; without a rebuild, open transactions
           // would never close while no event for them arrives.
@@ -293,7 +295,8 @@ public final class CorrelationVerticle extends VerticleBase {
           if (outcome.failed()) {
             log.atError().setCause(outcome.cause()).log("closing windows failed; claims lapse and are retried");
           }
-        });
+        })
+        .mapEmpty();
   }
 
   /** A claim outlives several sweeps, so an instance that dies mid-sweep delays closing by seconds, not forever. */

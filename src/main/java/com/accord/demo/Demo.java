@@ -56,7 +56,7 @@ public final class Demo {
         configured.redis().keyPrefix());
     Database.drop(configured.postgres());
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.vertx(registry);
+    Vertx vertx = Metrics.vertx(registry, configured.metrics().enabled());
     RedisClients.clearPrefix(vertx, configured.redis()).await();
     if (via.equals("kafka") && configured.kafka().embedded()) {
       out.println("starting a single-node Kafka broker (KRaft) of Accord's own …");

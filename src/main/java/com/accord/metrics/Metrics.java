@@ -16,7 +16,11 @@ public final class Metrics {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  public static Vertx vertx(PrometheusMeterRegistry registry) {
+  /** With metrics off ({@code metrics.enabled: false}) a plain Vert.x: its own meters cost nothing. */
+  public static Vertx vertx(PrometheusMeterRegistry registry, boolean enabled) {
+    if (!enabled) {
+      return Vertx.vertx();
+    }
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))

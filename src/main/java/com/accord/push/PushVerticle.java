@@ -38,6 +38,8 @@ public final class PushVerticle extends VerticleBase {
 
   private long timer = -1;
   private boolean stopped;
+  /** The digest in flight, if any: stopping waits for it rather than closing the pool under it. */
+  private Future<?> digest = Future.succeededFuture();
 
   public PushVerticle(AccordConfig config) {
     this.config = config;
@@ -55,7 +57,7 @@ public final class PushVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
-    return pool == null ? Future.succeededFuture() : pool.close();
+    return digest.otherwiseEmpty().eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   private void publishChanges(ResultsStored stored) {
@@ -100,7 +102,7 @@ public final class PushVerticle extends VerticleBase {
           }
           return seen;
         });
-    Future.all(stats, lastSeen)
+    digest = Future.all(stats, lastSeen)
         .onSuccess(all -> vertx.eventBus().publish(STATS, stats.result()
             .put("at", Instant.now().toString()).put("last_seen_by_source", lastSeen.result())))
         .onFailure(e -> log.atWarn().log("statistics digest not computed: " + e.getMessage()))

@@ -65,7 +65,7 @@ class MetricsEndpointTest {
   @Test
   void aVertxMadeForMetricsReportsItsOwnMetersToTheRegistry() {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.vertx(registry);
+    Vertx vertx = Metrics.vertx(registry, true);
     try {
       vertx.createHttpServer().requestHandler(request -> request.response().end("ok")).listen(0, "127.0.0.1")
           .compose(server -> vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
