@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
@@ -33,7 +34,9 @@ public final class MetricsVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    server = vertx.createHttpServer();
+    // Prometheus scrapes over HTTP/1.1; no upgrade to HTTP/2 is offered (a JDK client's h2c upgrade
+    // against this listener once hung a test's scrape)
+    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false));
     return server.requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", s.actualPort())
             .log("Prometheus metrics at /metrics"));
