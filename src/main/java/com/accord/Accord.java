@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * One running Accord: the database prepared (and, when no Kafka cluster is configured, a broker
@@ -93,8 +94,8 @@ public final class Accord {
   }
 
   /** The port of the Prometheus endpoint; empty when metrics are off. */
-  public java.util.OptionalInt metricsPort() {
-    return config.metrics().enabled() ? java.util.OptionalInt.of(scrape.port()) : java.util.OptionalInt.empty();
+  public OptionalInt metricsPort() {
+    return config.metrics().enabled() ? OptionalInt.of(scrape.port()) : OptionalInt.empty();
   }
 
   /** The configuration in force, with the embedded broker's address filled in. */

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * {@code java -jar accord.jar bench [--quick] [--transactions N] ...}: measures this machine's
@@ -357,7 +358,7 @@ public final class Bench {
    * Latency of each measured transaction, from its due time to when {@code doneAt} saw it (null:
    * never); printed by 5-second slot of due time, so a stall shows where it happened.
    */
-  static LatencySummary summarise(Map<String, Long> dueOf, java.util.function.Function<String, Long> doneAt, Window window) {
+  static LatencySummary summarise(Map<String, Long> dueOf, Function<String, Long> doneAt, Window window) {
     long[] latencies = new long[dueOf.size()];
     int n = 0;
     long missing = 0;

@@ -342,6 +342,11 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   // ---- client configuration ------------------------------------------------------------------------
 
   private Map<String, String> clientConfig() {
+    return clientProperties(config);
+  }
+
+  /** The configured client properties with the bootstrap address: what every client of Accord's starts from. */
+  private static Map<String, String> clientProperties(AccordConfig.Kafka config) {
     Map<String, String> properties = new HashMap<>(config.properties());
     properties.put("bootstrap.servers", config.bootstrapServers());
     return properties;
@@ -353,8 +358,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
 
   /** The consumer settings Accord reads the source topics with (the benchmark's Kafka floor reads with them too). */
   public static Map<String, String> consumerProperties(AccordConfig.Kafka config, String clientId) {
-    Map<String, String> properties = new HashMap<>(config.properties());
-    properties.put("bootstrap.servers", config.bootstrapServers());
+    Map<String, String> properties = clientProperties(config);
     properties.put("group.id", config.groupId());
     properties.put("enable.auto.commit", "false");
     properties.put("auto.offset.reset", "earliest");

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +56,7 @@ public final class PipelineMetrics {
   private final MeterRegistry registry;
   private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
   private final Timer kafkaRecordAge;
-  private final Map<String, Timer> detectionByVia = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Timer> detectionByVia = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
