@@ -10,40 +10,67 @@ import com.accord.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one entry point of the runnable jar.
- *
- * <pre>
- *   java -jar accord.jar [serve] [--config FILE]          run Accord until stopped
- *   java -jar accord.jar demo [--scenario S] [--via kafka|http] [--transactions N] [--keep-running]
- *   java -jar accord.jar simulate --scenario S [--target kafka|http] [--bootstrap H:P] [--api URL] [--truth FILE]
- *   java -jar accord.jar verify --truth FILE [--api URL] [--timeout PT2M]
- *   java -jar accord.jar bench [--quick] [--transactions N] [--http-transactions N] [--results-rows N] [--docs DIR]
- * </pre>
+ * The one entry point of the runnable jar: {@code java -jar accord.jar [COMMAND] [--option value
+ * ...]}, the commands and their options in {@link #COMMANDS}; {@code COMMAND --help} prints them.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private static final List<String> SCENARIO = List.of("scenario", "transactions", "rate", "seed");
+  private static final List<String> SIGN_IN = List.of("api", "user", "password");
+
+  /** Each command, with the options it takes and what it does. */
+  private static final Map<String, Command> COMMANDS = commands(
+      new Command("serve", List.of("config"), "run Accord until stopped"),
+      new Command("demo", concat(SCENARIO, List.of("via", "keep-running", "config")),
+          "start Accord, drive a scenario through it, verify the results (--via kafka|http)"),
+      new Command("simulate", concat(SCENARIO, SIGN_IN, List.of("target", "bootstrap", "truth", "prefix", "config")),
+          "send a scenario's events to a running Accord (--target kafka|http) and write its ground truth"),
+      new Command("verify", concat(SIGN_IN, List.of("truth", "timeout")),
+          "score a running Accord against a ground truth; exit 1 on any disagreement"),
+      new Command("bench", List.of("quick", "transactions", "http-transactions", "ceiling-events", "results-rows",
+          "phases", "latency-rate", "latency-phase", "api-rate", "api-phase", "docs", "config"),
+          "measure Accord against this machine's ceilings and write docs/BENCHMARKS.md"));
+
+  record Command(String name, List<String> options, String summary) {
+    String usage() {
+      return "java -jar accord.jar " + name + " "
+          + options.stream().map(option -> "[--" + option + "]").collect(Collectors.joining(" ")) + ": " + summary;
+    }
+  }
 
   private Main() {}
 
   public static void main(String[] args) throws Exception {
     List<String> arguments = new ArrayList<>(List.of(args));
     String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "serve" : arguments.remove(0);
+    if (!COMMANDS.containsKey(command)) {
+      System.exit(usage("unknown command '" + command + "'"));
+    }
+    if (arguments.contains("--help")) {
+      System.out.println(COMMANDS.get(command).usage());
+      System.exit(0);
+    }
     int exit;
     try {
-      Options options = Options.parse(arguments);
+      Options options = Options.parse(arguments, COMMANDS.get(command).options());
       exit = switch (command) {
         case "serve" -> serve(AccordConfig.load(options.configFile(), System.getenv()));
         case "demo" -> Demo.run(options);
         case "simulate" -> SimulateCommand.run(options, System.out);
         case "verify" -> VerifyCommand.run(options, System.out);
         case "bench" -> com.accord.bench.Bench.run(options, commandLine(args));
-        default -> usage("unknown command '" + command + "'");
+        default -> throw new IllegalStateException("no handler for command " + command);
       };
     } catch (ConfigException | IllegalArgumentException e) {
       log.atError().log("Accord cannot run: " + e.getMessage());
@@ -85,7 +112,21 @@ public final class Main {
   }
 
   private static int usage(String problem) {
-    log.atError().log(problem + "; usage: java -jar accord.jar [serve|demo|simulate|verify|bench] [--config FILE] ...");
+    log.atError().log(problem + "; the commands are " + String.join(", ", COMMANDS.keySet())
+        + " (java -jar accord.jar COMMAND --help)");
     return 2;
+  }
+
+  private static Map<String, Command> commands(Command... commands) {
+    Map<String, Command> byName = new LinkedHashMap<>();
+    for (Command command : commands) {
+      byName.put(command.name(), command);
+    }
+    return byName;
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    return Stream.of(lists).flatMap(List::stream).toList();
   }
 }

@@ -4,9 +4,11 @@ import com.accord.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** {@code --name value} and {@code --flag} command-line options, with errors that name the option. */
 public final class Options {
@@ -17,7 +19,12 @@ public final class Options {
     this.values = values;
   }
 
-  public static Options parse(List<String> arguments) {
+  /**
+   * Parses {@code arguments} against the options a command takes. An option it does not take is
+   * refused here, before the command starts: a mistyped {@code --transaction 1000} must not run the
+   * command's default (for {@code bench}, a 25-minute run) as if it had not been given.
+   */
+  public static Options parse(List<String> arguments, Collection<String> accepted) {
     Map<String, String> values = new HashMap<>();
     for (int i = 0; i < arguments.size(); i++) {
       String arg = arguments.get(i);
@@ -25,6 +32,10 @@ public final class Options {
         throw new ConfigException("arguments", "unexpected argument '" + arg + "'");
       }
       String name = arg.substring(2);
+      if (!accepted.contains(name)) {
+        throw new ConfigException(arg, "is not an option here; the options are "
+            + accepted.stream().sorted().map(option -> "--" + option).collect(Collectors.joining(", ")));
+      }
       boolean hasValue = i + 1 < arguments.size() && !arguments.get(i + 1).startsWith("--");
       values.put(name, hasValue ? arguments.get(++i) : "true");
     }
