@@ -3,12 +3,14 @@ package com.accord.bench;
 import com.accord.config.AccordConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,6 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -49,6 +53,8 @@ public final class ApiLatency {
   public static final long DEFAULT_TARGET_ROWS = 10_000_000;
   private static final long SEED_CHUNK_ROWS = 500_000;
   private static final int IN_FLIGHT_MAX = 10_000;
+  /** Requests sent at once; more wait for a sender (still timed from their due time). */
+  private static final int SENDERS = 64;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final int CURSOR_PAGES = 20;
 
@@ -252,6 +258,16 @@ public final class ApiLatency {
       throw new IllegalArgumentException("the drill-down needs at least one existing txn id");
     }
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    // Blocking sends on threads of our own. The JDK client's sendAsync hands every response to
+    // CompletableFuture's default executor, which on a machine of fewer than three cores starts a
+    // new thread per task: a thread start inside every measured latency, and on a busy machine a
+    // wait for a core to run it. A request due while every sender is busy waits in the queue, its
+    // latency still counted from its due time.
+    ExecutorService senders = Executors.newFixedThreadPool(SENDERS, runnable -> {
+      Thread thread = new Thread(runnable, "bench-api-sender");
+      thread.setDaemon(true);
+      return thread;
+    });
     List<String> cursors = collectCursors(http, settings);
     progress.printf(Locale.ROOT, "api latency: %d next-page cursors, %d drill-down ids; %d requests/s for %.1f s after %.1f s warm-up%n",
         cursors.size(), drillDownTxnIds.size(), settings.ratePerSecond(), settings.duration().toMillis() / 1000.0,
@@ -299,16 +315,24 @@ public final class ApiLatency {
       inFlight.incrementAndGet();
       HttpRequest request = HttpRequest.newBuilder(URI.create(settings.apiBase() + path))
           .header("Authorization", settings.authorization().get()).timeout(REQUEST_TIMEOUT).GET().build();
-      http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> {
-        long latency = System.nanoTime() - due;
-        inFlight.decrementAndGet();
-        if (failure != null) {
-          failed(measured, errors[probe], errorsByKind, failure instanceof java.net.http.HttpTimeoutException
-              || failure.getCause() instanceof java.net.http.HttpTimeoutException ? "timeout" : failure.getClass().getSimpleName());
-        } else if (response.statusCode() / 100 != 2) {
-          failed(measured, errors[probe], errorsByKind, Integer.toString(response.statusCode()));
-        } else if (measured) {
-          samples[probe][recorded[probe].getAndIncrement()] = latency;
+      senders.execute(() -> {
+        try {
+          HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+          long latency = System.nanoTime() - due;
+          if (response.statusCode() / 100 != 2) {
+            failed(measured, errors[probe], errorsByKind, Integer.toString(response.statusCode()));
+          } else if (measured) {
+            samples[probe][recorded[probe].getAndIncrement()] = latency;
+          }
+        } catch (HttpTimeoutException e) {
+          failed(measured, errors[probe], errorsByKind, "timeout");
+        } catch (IOException e) {
+          failed(measured, errors[probe], errorsByKind, e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failed(measured, errors[probe], errorsByKind, "interrupted");
+        } finally {
+          inFlight.decrementAndGet();
         }
       });
       if (System.nanoTime() >= nextReport) {
@@ -321,6 +345,7 @@ public final class ApiLatency {
     while (inFlight.get() > 0 && System.nanoTime() < drainUntil) {
       LockSupport.parkNanos(10_000_000L);
     }
+    senders.shutdownNow();
 
     List<Probe> probes = new ArrayList<>();
     String[] examples = {filtered, firstPage, firstPage + "&cursor=…", "/api/v1/transactions/{txnId}"};
