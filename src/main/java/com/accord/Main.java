@@ -39,7 +39,7 @@ public final class Main {
       new Command("verify", concat(SIGN_IN, List.of("truth", "timeout")),
           "score a running Accord against a ground truth; exit 1 on any disagreement"),
       new Command("bench", List.of("quick", "transactions", "http-transactions", "ceiling-events", "results-rows",
-          "phases", "latency-rate", "latency-phase", "api-rate", "api-phase", "docs", "config"),
+          "phases", "latency-rate", "latency-phase", "api-rate", "api-phase", "api-warm-up", "docs", "config"),
           "measure Accord against this machine's ceilings and write docs/BENCHMARKS.md"));
 
   record Command(String name, List<String> options, String summary) {
