@@ -3,6 +3,7 @@ package com.accord.simulation;
 import com.accord.domain.EventJson;
 import com.accord.domain.TransactionEvent;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,48 +16,90 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** Posts events to Accord's HTTP API in batches, a few requests in flight. */
+/**
+ * Posts events to Accord's HTTP API in batches, a few requests in flight, each sent by a blocking
+ * call on a sender thread of its own. (The JDK client's {@code sendAsync} completes every response
+ * through CompletableFuture's default executor, which on a machine of fewer than three cores starts
+ * a thread per task: a thread start between every answer and the next request.)
+ */
 public final class HttpSink implements EventSink {
 
   private static final int EVENTS_PER_REQUEST = 500;
   private static final int REQUESTS_IN_FLIGHT = 4;
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI endpoint;
-  private final Semaphore inFlight = new Semaphore(REQUESTS_IN_FLIGHT);
+  private final Semaphore inFlight;
+  private final ExecutorService senders;
+  private final Duration linger;
   private final List<CompletableFuture<?>> pending = new ArrayList<>();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   /** Identity (source, event id) → the request in flight that carries it. */
   private final Map<String, CompletableFuture<Void>> carriedBy = new ConcurrentHashMap<>();
   /** Re-sends waiting for the answer to an earlier copy of their event. */
   private final List<TransactionEvent> heldBack = new ArrayList<>();
+  /** Events handed over but not posted yet, while the linger of the oldest runs. */
+  private final List<TransactionEvent> lingering = new ArrayList<>();
+  private long lingeringSince;
 
-  private final java.util.function.Supplier<String> authorization;
+  private final Supplier<String> authorization;
 
   /** @param authorization the Authorization header value for each request (see {@link AccessToken}) */
-  public HttpSink(String apiBase, java.util.function.Supplier<String> authorization) {
-    this.endpoint = URI.create(apiBase + "/api/v1/events");
-    this.authorization = authorization;
+  public HttpSink(String apiBase, Supplier<String> authorization) {
+    this(apiBase, authorization, REQUESTS_IN_FLIGHT, Duration.ZERO);
   }
 
   /**
-   * Posts the events, {@value #EVENTS_PER_REQUEST} per request. A re-send (redelivery or
-   * conflicting copy) goes out only after the request that carried its event before has been
-   * answered, as a real producer re-sends after its first attempt: requests in flight at once have
-   * no order, and which of two payloads is the original must not be left to a race. Such copies
-   * are held back and go with a later call, so the other requests keep flowing.
+   * @param requestsInFlight requests posted at once; a send waits for one of them to be answered
+   * @param linger how long an event may wait for others to share its request, as a Kafka
+   *     producer's {@code linger.ms}; zero posts whatever each {@link #send} is given
+   */
+  public HttpSink(String apiBase, Supplier<String> authorization, int requestsInFlight, Duration linger) {
+    this.endpoint = URI.create(apiBase + "/api/v1/events");
+    this.authorization = authorization;
+    this.inFlight = new Semaphore(requestsInFlight);
+    this.linger = linger;
+    this.senders = Executors.newFixedThreadPool(requestsInFlight, runnable -> {
+      Thread thread = new Thread(runnable, "http-sink-sender");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Posts the events, {@value #EVENTS_PER_REQUEST} per request, once the oldest of those not yet
+   * posted has waited the linger. A re-send (redelivery or conflicting copy) goes out only after
+   * the request that carried its event before has been answered, as a real producer re-sends after
+   * its first attempt: requests in flight at once have no order, and which of two payloads is the
+   * original must not be left to a race. Such copies are held back and go with a later call, so
+   * the other requests keep flowing.
    */
   @Override
   public void send(List<TransactionEvent> events) throws InterruptedException {
     rethrow();
-    List<TransactionEvent> candidates = new ArrayList<>(heldBack.size() + events.size());
+    if (lingering.isEmpty()) {
+      lingeringSince = System.nanoTime();
+    }
+    lingering.addAll(events);
+    if (lingering.size() >= EVENTS_PER_REQUEST || System.nanoTime() - lingeringSince >= linger.toNanos()) {
+      dispatch();
+    }
+  }
+
+  private void dispatch() throws InterruptedException {
+    List<TransactionEvent> candidates = new ArrayList<>(heldBack.size() + lingering.size());
     candidates.addAll(heldBack);
-    candidates.addAll(events);
+    candidates.addAll(lingering);
     heldBack.clear();
+    lingering.clear();
     List<TransactionEvent> ready = new ArrayList<>(candidates.size());
     Set<String> inThisCall = new HashSet<>();
     for (TransactionEvent event : candidates) {
@@ -78,39 +121,46 @@ public final class HttpSink implements EventSink {
     HttpRequest request = HttpRequest.newBuilder(endpoint)
         .header("Content-Type", "application/json")
         .header("Authorization", authorization.get())
-        .timeout(Duration.ofSeconds(60))
+        .timeout(REQUEST_TIMEOUT)
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
     inFlight.acquire();
-    CompletableFuture<Void> answered = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .thenAccept(response -> {
-          if (response.statusCode() != 202) {
-            failure.compareAndSet(null, new IllegalStateException(
-                "POST /api/v1/events answered " + response.statusCode() + ": " + response.body()));
-          } else if (new JsonObject(response.body()).getInteger("rejected") > 0) {
-            failure.compareAndSet(null, new IllegalStateException("generated events were rejected: " + response.body()));
-          }
-        })
-        .exceptionally(e -> {
-          failure.compareAndSet(null, new IllegalStateException("POST /api/v1/events failed: " + e.getMessage(), e));
-          return null;
-        })
-        .whenComplete((v, e) -> inFlight.release());
+    CompletableFuture<Void> answered = new CompletableFuture<>();
     for (TransactionEvent event : chunk) {
       String identity = identity(event);
       carriedBy.put(identity, answered);
       answered.whenComplete((v, e) -> carriedBy.remove(identity, answered));
     }
     pending.add(answered);
+    senders.execute(() -> {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+          failure.compareAndSet(null, new IllegalStateException(
+              "POST /api/v1/events answered " + response.statusCode() + ": " + response.body()));
+        } else if (new JsonObject(response.body()).getInteger("rejected") > 0) {
+          failure.compareAndSet(null, new IllegalStateException("generated events were rejected: " + response.body()));
+        }
+      } catch (IOException | RuntimeException e) {
+        failure.compareAndSet(null, new IllegalStateException("POST /api/v1/events failed: " + e.getMessage(), e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure.compareAndSet(null, new IllegalStateException("POST /api/v1/events interrupted", e));
+      } finally {
+        inFlight.release();
+        answered.complete(null);
+      }
+    });
   }
 
   private static String identity(TransactionEvent event) {
     return event.source() + '\u0000' + event.eventId();
   }
 
-  /** Waits for every request, sending held-back copies as their predecessors are answered. */
+  /** Posts what lingers and waits for every request, sending held-back copies as their predecessors are answered. */
   @Override
   public void flush() throws InterruptedException {
+    dispatch();
     while (true) {
       CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
       pending.clear();
@@ -118,7 +168,7 @@ public final class HttpSink implements EventSink {
       if (heldBack.isEmpty()) {
         return;
       }
-      send(List.of());
+      dispatch();
     }
   }
 
@@ -132,6 +182,10 @@ public final class HttpSink implements EventSink {
 
   @Override
   public void close() throws InterruptedException {
-    flush();
+    try {
+      flush();
+    } finally {
+      senders.shutdownNow();
+    }
   }
 }
