@@ -54,6 +54,9 @@ public final class Bench {
   /** Sent at the latency run's rate but not measured: JIT compilation, connection pools, caches. */
   private static final Duration WARM_UP = Duration.ofSeconds(10);
   private static final int WARM_UP_TRANSACTIONS = 20_000;
+  /** The HTTP latency run's client: events wait up to this long to share a request (the Kafka run's producer lingers 2 ms). */
+  private static final Duration LATENCY_LINGER = Duration.ofMillis(2);
+  private static final int LATENCY_HTTP_REQUESTS_IN_FLIGHT = 16;
 
   private Bench() {}
 
@@ -178,6 +181,7 @@ public final class Bench {
         }
       }
       Double kafkaRate = null;
+      Double httpRate = null;
       if (plan.runs("kafka")) {
         Throughput kafka;
         try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), config.kafka().properties())) {
@@ -196,6 +200,7 @@ public final class Bench {
               completions, api, admin, config);
         }
         allVerified &= http.verified();
+        httpRate = http.eventsPerSecond();
         report.row("Accord end to end through HTTP", http.eventsPerSecond(), "events/s", slowerCeiling, http.describe());
         http.cpu().ifPresent(report::cpu);
       }
@@ -208,15 +213,35 @@ public final class Bench {
             floor.latency(), "last first-per-source event of a transaction due to be sent → that record returned by a poll, "
                 + "Accord's consumer settings, topics of the bench's own with the same partitions");
         floor.cpu().ifPresent(report::cpu);
-        Latency latency = detectionLatency(scenario.withSeed(scenario.seed() + 2), rate, plan.latencyPhase(), config, completions,
-            registry);
+        Latency latency;
+        try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(),
+            latencyProducer(config.kafka()))) {
+          latency = detectionLatency("Kafka", sink, scenario.withSeed(scenario.seed() + 2), rate, plan.latencyPhase(), config,
+              completions, registry);
+        }
         report.latency(String.format("detection, Kafka, open loop at %,.0f events/s%s", rate,
                 kafkaRate == null ? "" : " (half the measured maximum)"), latency.summary(),
             "last first-per-source event of a transaction due to be sent → its result persisted and pushed; from the scheduled send time");
         report.row("JVM heap after GC at steady state", latency.heapAfterGcBytes() / 1e6, "MB", null,
             "whole process: Accord and the bench's load generator, under the latency run's load");
         latency.cpu().ifPresent(report::cpu);
-        report.stages(String.format("the detection latency run at %,.0f events/s", rate), latency.stages());
+        report.stages(String.format("the detection latency run through Kafka at %,.0f events/s", rate), latency.stages());
+
+        // the same through HTTP, without the broker: what Accord's own part of the latency is
+        vacuum(config.postgres());
+        double httpLatencyRate = plan.latencyRate() != null ? plan.latencyRate() : httpRate == null ? rate : httpRate / 2;
+        Latency overHttp;
+        try (HttpSink sink = new HttpSink(api, ingestor, LATENCY_HTTP_REQUESTS_IN_FLIGHT, LATENCY_LINGER)) {
+          overHttp = detectionLatency("HTTP", sink, scenario.withSeed(scenario.seed() + 4), httpLatencyRate, plan.latencyPhase(),
+              config, completions, registry);
+        }
+        report.latency(String.format("detection, HTTP, open loop at %,.0f events/s%s", httpLatencyRate,
+                httpRate == null ? "" : " (half the measured maximum)"), overHttp.summary(),
+            "as above, posted to /api/v1/events (events lingering up to " + LATENCY_LINGER.toMillis()
+                + " ms to share a request, as the Kafka producer's linger.ms; up to " + LATENCY_HTTP_REQUESTS_IN_FLIGHT
+                + " requests in flight)");
+        overHttp.cpu().ifPresent(report::cpu);
+        report.stages(String.format("the detection latency run through HTTP at %,.0f events/s", httpLatencyRate), overHttp.stages());
       }
       if (redisCeiling != null) {
         report.row("Redis per pending transaction, 1 event", redisCeiling.memory().bytesPerTxnOneEvent(), "bytes", 200.0,
@@ -306,25 +331,23 @@ public final class Bench {
    * the push of its result with every source seen, so a stall inflates the latencies of
    * everything scheduled behind it (no coordinated omission).
    */
-  private static Latency detectionLatency(Scenario scenario, double eventsPerSecond, Duration phase, AccordConfig config,
-      Completions completions, PrometheusMeterRegistry registry) throws Exception {
-    out.printf("== detection latency: open loop at %,.0f events/s for %d s ==%n", eventsPerSecond, phase.toSeconds());
-    String prefix = SimulateCommand.defaultPrefix(scenario) + "L-";
+  private static Latency detectionLatency(String via, EventSink sink, Scenario scenario, double eventsPerSecond, Duration phase,
+      AccordConfig config, Completions completions, PrometheusMeterRegistry registry) throws Exception {
+    out.printf("== detection latency through %s: open loop at %,.0f events/s for %d s ==%n", via, eventsPerSecond, phase.toSeconds());
+    String prefix = SimulateCommand.defaultPrefix(scenario) + "L" + via.charAt(0) + "-";
     Map<String, Long> dueOfLastEvent = new ConcurrentHashMap<>();
     completions.track(prefix);
-    Map<String, String> lowLatency = latencyProducer(config.kafka());
     Window window = new Window(System.nanoTime(), phase);
     DetectionListener listener = new DetectionListener(window, eventsPerSecond, config.rules().expectedSources().size(), registry,
         dueOfLastEvent);
     int transactions;
     Optional<CpuProfile.Usage> cpu;
     // the CPU profile of the measured window is read on the sampler's thread, not the sender's
-    try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), lowLatency);
-        CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
+    try (CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
       transactions = OpenLoop.run(new TrafficGenerator(scenario, Instant.now(), prefix), eventsPerSecond, window.start(),
           window.stopAt(), sink, listener);
       sink.flush();
-      cpu = sampler.usage("latency, open loop", window.measuredFrom(), window.end(), eventsPerSecond);
+      cpu = sampler.usage("latency, " + via, window.measuredFrom(), window.end(), eventsPerSecond);
     }
 
     completions.awaitAll(prefix, transactions, config.rules().window().plusSeconds(2), Duration.ofMinutes(5), out);

@@ -46,8 +46,10 @@ public final class BenchReport {
   private final List<LatencyRow> latencies = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
   private final List<CpuProfile.Usage> cpu = new ArrayList<>();
-  private String stagesTitle;
-  private List<StageBreakdown.Line> stages = List.of();
+  /** Where the detection latency went, one table per latency run. */
+  private final List<Stages> stages = new ArrayList<>();
+
+  record Stages(String title, List<StageBreakdown.Line> lines) {}
 
   /** @param commandLine the exact command that reproduces this run, quoted in the markdown */
   public BenchReport(String commandLine) {
@@ -92,8 +94,7 @@ public final class BenchReport {
   /** A paragraph of markdown for the findings section. */
   /** Where the detection latency went in one run: the pipeline's stage timers over its measured window. */
   public BenchReport stages(String title, List<StageBreakdown.Line> lines) {
-    this.stagesTitle = title;
-    this.stages = List.copyOf(lines);
+    stages.add(new Stages(title, List.copyOf(lines)));
     return this;
   }
 
@@ -135,9 +136,9 @@ public final class BenchReport {
       }
       printAligned(out, lat);
     }
-    if (!stages.isEmpty()) {
+    for (Stages run : stages) {
       out.println();
-      printAligned(out, stagesTable());
+      printAligned(out, stagesTable(run));
     }
     if (!cpu.isEmpty()) {
       out.println();
@@ -146,10 +147,10 @@ public final class BenchReport {
   }
 
   /** One line per timer: what it counts, how many, mean, p50 and p99 (bucket upper bounds, "≤"). */
-  List<String[]> stagesTable() {
+  static List<String[]> stagesTable(Stages run) {
     List<String[]> table = new ArrayList<>();
-    table.add(new String[] {"where the time went (" + stagesTitle + ")", "count", "of", "mean ms", "p50 ms", "p99 ms"});
-    for (StageBreakdown.Line line : stages) {
+    table.add(new String[] {"where the time went (" + run.title() + ")", "count", "of", "mean ms", "p50 ms", "p99 ms"});
+    for (StageBreakdown.Line line : run.lines()) {
       boolean exact = line.name().contains("(exact)");
       table.add(new String[] {line.name(), String.format(Locale.ROOT, "%,d", line.count()), line.counts(),
           Double.isNaN(line.meanMillis()) ? "—" : String.format(Locale.ROOT, "%.1f", line.meanMillis()),
@@ -270,8 +271,11 @@ public final class BenchReport {
           .append("`accord_kafka_record_age`, `accord_pipeline_stage{stage}`, `accord_detection{via}`), read before and after ")
           .append("the measured window. A batch passes the stages in the order listed; a stage's time is a batch's, and each of ")
           .append("its events waits it. Percentiles from the timers' histogram buckets are bucket upper bounds (≤); the load ")
-          .append("generator's line is exact.\n\n");
-      appendMarkdownTable(md, stagesTable());
+          .append("generator's line is exact.\n");
+      for (Stages run : stages) {
+        md.append('\n');
+        appendMarkdownTable(md, stagesTable(run));
+      }
     }
     if (!cpu.isEmpty()) {
       md.append("\n## Where the CPU went\n\nCPU time of each process (and of this JVM's thread groups) during each phase, ")

@@ -90,6 +90,20 @@ class BenchReportTest {
   }
 
   @Test
+  void eachLatencyRunGetsATableOfItsOwnUnderOneHeading() {
+    String md = sample()
+        .stages("through Kafka", List.of(new StageBreakdown.Line("stage: redis", "batches", 10, 3.5, 2.5, 25)))
+        .stages("through HTTP", List.of(new StageBreakdown.Line("stage: redis", "batches", 20, 1.5, 1.0, 10)))
+        .markdown();
+
+    assertThat(md.split("## Where the detection latency went", -1)).hasSize(2);
+    assertThat(md.indexOf("| where the time went (through Kafka) |")).isPositive()
+        .isLessThan(md.indexOf("| where the time went (through HTTP) |"));
+    assertThat(md).contains("| stage: redis | 10 | batches | 3.5 | ≤ 2.5 | ≤ 25 |")
+        .contains("| stage: redis | 20 | batches | 1.5 | ≤ 1.0 | ≤ 10 |");
+  }
+
+  @Test
   void svgIsWellFormedWithBarsInProportion() throws Exception {
     String svg = sample().svg();
     Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
