@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,8 @@ public final class CorrelationVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(CorrelationVerticle.class);
   private static final int REBUILDS_PER_BATCH_MAX = 3;
+  /** Waiting batches taken together hold at most this many events and conflicts (a Kafka poll's default size). */
+  private static final int MERGED_UPDATES_MAX = 5000;
   private static final List<Duration> PERSIST_RETRY_DELAYS =
       List.of(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(1600));
 
@@ -92,7 +95,7 @@ public final class CorrelationVerticle extends VerticleBase {
   private void admit(Message<CorrelationBatch> message) {
     if (inFlight < config.correlation().batchesInFlightMax()) {
       metrics.stage(Stage.CORRELATION_QUEUE, System.nanoTime());
-      run(message);
+      run(List.of(message));
     } else if (waiting.size() < config.correlation().batchesQueuedMax()) {
       waiting.add(new Waiting(message, System.nanoTime()));
     } else {
@@ -101,30 +104,62 @@ public final class CorrelationVerticle extends VerticleBase {
     }
   }
 
-  private void run(Message<CorrelationBatch> message) {
+  /**
+   * Correlates the batches as one: one Redis call and one results statement for all of them, each
+   * answered (with the results computed for all) when all are done; a failure fails them all. Batches waiting behind a full pipeline are taken together, so many
+   * small ones (an HTTP request each) pay the round trips once, not once each.
+   */
+  private void run(List<Message<CorrelationBatch>> messages) {
     inFlight++;
-    correlate(message.body()).onComplete(outcome -> {
-      inFlight--;
-      if (outcome.succeeded()) {
-        message.reply(outcome.result());
+    List<StateUpdate> updates = new ArrayList<>();
+    Set<String> withHistory = new HashSet<>();
+    boolean anyHistory = false;
+    for (Message<CorrelationBatch> message : messages) {
+      CorrelationBatch batch = message.body();
+      batch.events().forEach(e -> updates.add(StateUpdate.event(e, batch.receivedAt())));
+      batch.conflicts().forEach(c -> updates.add(StateUpdate.conflict(c.txnId(), c.conflict(), batch.receivedAt())));
+      if (batch.txnsWithHistory() == null) {
+        anyHistory = true;
       } else {
-        log.atError().addKeyValue("events", message.body().events().size()).setCause(outcome.cause())
-            .log("correlation of a batch failed");
-        message.fail(503, "correlation failed: " + outcome.cause().getMessage());
+        withHistory.addAll(batch.txnsWithHistory());
       }
-      Waiting next = waiting.poll();
-      if (next != null) {
-        metrics.stage(Stage.CORRELATION_QUEUE, next.since());
-        run(next.message());
+    }
+    apply(updates, false, anyHistory ? null : withHistory).onComplete(outcome -> {
+      inFlight--;
+      if (outcome.failed()) {
+        log.atError().addKeyValue("batches", messages.size()).addKeyValue("updates", updates.size()).setCause(outcome.cause())
+            .log("correlation of a batch failed");
+      }
+      for (Message<CorrelationBatch> message : messages) {
+        if (outcome.succeeded()) {
+          message.reply(new CorrelationDone(outcome.result()));
+        } else {
+          message.fail(503, "correlation failed: " + outcome.cause().getMessage());
+        }
+      }
+      List<Message<CorrelationBatch>> next = takeWaiting();
+      if (!next.isEmpty()) {
+        run(next);
       }
     });
   }
 
-  private Future<CorrelationDone> correlate(CorrelationBatch batch) {
-    List<StateUpdate> updates = new ArrayList<>(batch.events().size() + batch.conflicts().size());
-    batch.events().forEach(e -> updates.add(StateUpdate.event(e, batch.receivedAt())));
-    batch.conflicts().forEach(c -> updates.add(StateUpdate.conflict(c.txnId(), c.conflict(), batch.receivedAt())));
-    return apply(updates, false, batch.txnsWithHistory()).map(CorrelationDone::new);
+  /** The batches waiting, oldest first, up to {@value #MERGED_UPDATES_MAX} updates together (at least one batch). */
+  private List<Message<CorrelationBatch>> takeWaiting() {
+    List<Message<CorrelationBatch>> taken = new ArrayList<>();
+    int updates = 0;
+    Waiting next;
+    while ((next = waiting.peek()) != null) {
+      int size = next.message().body().events().size() + next.message().body().conflicts().size();
+      if (!taken.isEmpty() && updates + size > MERGED_UPDATES_MAX) {
+        break;
+      }
+      waiting.poll();
+      metrics.stage(Stage.CORRELATION_QUEUE, next.since());
+      taken.add(next.message());
+      updates += size;
+    }
+    return taken;
   }
 
   // ---- the pipeline: record, hydrate, reconcile, persist -----------------------------------
