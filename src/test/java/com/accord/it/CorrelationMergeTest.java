@@ -9,16 +9,10 @@ import com.accord.simulation.TrafficGenerator;
 import com.accord.testing.AccordFixture;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +48,7 @@ class CorrelationMergeTest {
   void waitingBatchesShareOneCorrelationAndEveryTransactionIsRight() throws Exception {
     Scenario clean = Scenario.resolve("clean").withTransactions(TRANSACTIONS).withRate(0);
     List<GeneratedTransaction> traffic = new TrafficGenerator(clean, Instant.now(), "MRG-").generate(TRANSACTIONS);
-    String before = scrape();
+    String before = fixture.scrapeMetrics();
 
     try (HttpSink sink = new HttpSink(fixture.baseUrl(), fixture.token("ingestor"), 16, Duration.ZERO)) {
       for (GeneratedTransaction t : traffic) {
@@ -62,7 +56,7 @@ class CorrelationMergeTest {
       }
     }
 
-    String after = scrape();
+    String after = fixture.scrapeMetrics();
     double batches = stageCount(after, "correlation_queue") - stageCount(before, "correlation_queue");
     double redisCalls = stageCount(after, "redis") - stageCount(before, "redis");
     assertThat(batches).as("batches correlated").isEqualTo(TRANSACTIONS);
@@ -73,17 +67,7 @@ class CorrelationMergeTest {
         .isEqualTo(traffic.stream().mapToLong(t -> t.events().size()).sum());
   }
 
-  private static String scrape() throws Exception {
-    HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.accord().metricsPort().getAsInt() + "/metrics"))
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return response.body();
-  }
-
   private static double stageCount(String text, String stage) {
-    Matcher m = Pattern.compile("(?m)^accord_pipeline_stage_seconds_count\\{[^}]*stage=\"" + stage + "\"[^}]*} (\\S+)$").matcher(text);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    return AccordFixture.series(text, "accord_pipeline_stage_seconds_count", "stage=\"" + stage + "\"");
   }
 }

@@ -13,14 +13,7 @@ import com.accord.testing.AccordFixture;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,17 +39,17 @@ class MetricsEndpointTest {
 
   @Test
   void stageTimersCountTheBatchesAndEventsThatWentThrough() throws Exception {
-    String before = scrape(fixture.accord().metricsPort().getAsInt());
+    String before = fixture.scrapeMetrics();
     String txnId = txn("metrics");
     post(fixture, core(txnId), gateway(txnId), mobile(txnId));
     awaitSettled(fixture, txnId);
 
-    String after = scrape(fixture.accord().metricsPort().getAsInt());
-    assertThat(count(after, "accord_detection_seconds_count", "via=\"http\"")
-        - count(before, "accord_detection_seconds_count", "via=\"http\"")).isEqualTo(3);
+    String after = fixture.scrapeMetrics();
+    assertThat(AccordFixture.series(after, "accord_detection_seconds_count", "via=\"http\"")
+        - AccordFixture.series(before, "accord_detection_seconds_count", "via=\"http\"")).isEqualTo(3);
     for (String stage : new String[] {"write_ahead_wait", "write_ahead", "correlation_queue", "redis", "results"}) {
-      assertThat(count(after, "accord_pipeline_stage_seconds_count", "stage=\"" + stage + "\"")
-          - count(before, "accord_pipeline_stage_seconds_count", "stage=\"" + stage + "\""))
+      assertThat(AccordFixture.series(after, "accord_pipeline_stage_seconds_count", "stage=\"" + stage + "\"")
+          - AccordFixture.series(before, "accord_pipeline_stage_seconds_count", "stage=\"" + stage + "\""))
           .as("batches timed in stage %s", stage).isGreaterThanOrEqualTo(1);
     }
     assertThat(after).contains("accord_pipeline_stage_seconds_bucket{stage=\"results\",le=");
@@ -83,19 +76,5 @@ class MetricsEndpointTest {
     try (AccordFixture off = AccordFixture.start(vertx, Map.of("ACCORD_METRICS_ENABLED", "false"))) {
       assertThat(off.accord().metricsPort()).isEmpty();
     }
-  }
-
-  private static String scrape(int port) throws Exception {
-    HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return response.body();
-  }
-
-  /** The value of a series in Prometheus text; 0 when the series is not there yet. */
-  private static double count(String text, String name, String label) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$").matcher(text);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 }

@@ -279,6 +279,32 @@ public final class AccordFixture implements AutoCloseable {
     return RedisClients.deleteKeysWithPrefix(redis, config.redis().keyPrefix()).await();
   }
 
+  /** Accord's Prometheus text, scraped over HTTP/1.1 as Prometheus does; a hang fails after 10 s. */
+  public String scrapeMetrics() {
+    try {
+      HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + accord.metricsPort().getAsInt() + "/metrics"))
+              .timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("GET /metrics answered " + response.statusCode());
+      }
+      return response.body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of a series in Prometheus text, by name and one of its labels; 0 when it is not there yet. */
+  public static double series(String prometheusText, String name, String label) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name) + "\\{[^}]*"
+        + java.util.regex.Pattern.quote(label) + "[^}]*} (\\S+)$").matcher(prometheusText);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
   public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
