@@ -106,8 +106,9 @@ public final class CorrelationVerticle extends VerticleBase {
 
   /**
    * Correlates the batches as one: one Redis call and one results statement for all of them, each
-   * answered (with the results computed for all) when all are done; a failure fails them all. Batches waiting behind a full pipeline are taken together, so many
-   * small ones (an HTTP request each) pay the round trips once, not once each.
+   * answered (with the results computed for all) when all are done; a failure fails them all.
+   * Batches waiting behind a full pipeline are taken together, so many small ones (an HTTP request
+   * each) pay the round trips once, not once each.
    */
   private void run(List<Message<CorrelationBatch>> messages) {
     inFlight++;
