@@ -29,20 +29,30 @@ public final class Main {
   private static final List<String> SCENARIO = List.of("scenario", "transactions", "rate", "seed");
   private static final List<String> SIGN_IN = List.of("api", "user", "password");
 
-  /** Each command, with the options it takes and what it does. */
+  /** Each command: the options it takes, what it does, and what runs it. */
   private static final Map<String, Command> COMMANDS = commands(
-      new Command("serve", List.of("config"), "run Accord until stopped"),
+      new Command("serve", List.of("config"), "run Accord until stopped",
+          (options, args) -> serve(AccordConfig.load(options.configFile(), System.getenv()))),
       new Command("demo", concat(SCENARIO, List.of("via", "keep-running", "config")),
-          "start Accord, drive a scenario through it, verify the results (--via kafka|http)"),
+          "start Accord, drive a scenario through it, verify the results (--via kafka|http)",
+          (options, args) -> Demo.run(options)),
       new Command("simulate", concat(SCENARIO, SIGN_IN, List.of("target", "bootstrap", "truth", "prefix", "config")),
-          "send a scenario's events to a running Accord (--target kafka|http) and write its ground truth"),
+          "send a scenario's events to a running Accord (--target kafka|http) and write its ground truth",
+          (options, args) -> SimulateCommand.run(options, System.out)),
       new Command("verify", concat(SIGN_IN, List.of("truth", "timeout")),
-          "score a running Accord against a ground truth; exit 1 on any disagreement"),
+          "score a running Accord against a ground truth; exit 1 on any disagreement",
+          (options, args) -> VerifyCommand.run(options, System.out)),
       new Command("bench", List.of("quick", "transactions", "http-transactions", "ceiling-events", "results-rows",
           "phases", "latency-rate", "latency-phase", "api-rate", "api-phase", "api-warm-up", "docs", "config"),
-          "measure Accord against this machine's ceilings and write docs/BENCHMARKS.md"));
+          "measure Accord against this machine's ceilings and write docs/BENCHMARKS.md",
+          (options, args) -> com.accord.bench.Bench.run(options, commandLine(args))));
 
-  record Command(String name, List<String> options, String summary) {
+  /** Runs a command; returns the process's exit code. */
+  interface Handler {
+    int run(Options options, String[] args) throws Exception;
+  }
+
+  record Command(String name, List<String> options, String summary, Handler handler) {
     String usage() {
       return "java -jar accord.jar " + name + " "
           + options.stream().map(option -> "[--" + option + "]").collect(Collectors.joining(" ")) + ": " + summary;
@@ -58,20 +68,13 @@ public final class Main {
       System.exit(usage("unknown command '" + command + "'"));
     }
     if (arguments.contains("--help")) {
-      System.out.println(COMMANDS.get(command).usage());
+      System.out.println(COMMANDS.get(command).usage()); // the answer to --help, not a log line
       System.exit(0);
     }
     int exit;
     try {
-      Options options = Options.parse(arguments, COMMANDS.get(command).options());
-      exit = switch (command) {
-        case "serve" -> serve(AccordConfig.load(options.configFile(), System.getenv()));
-        case "demo" -> Demo.run(options);
-        case "simulate" -> SimulateCommand.run(options, System.out);
-        case "verify" -> VerifyCommand.run(options, System.out);
-        case "bench" -> com.accord.bench.Bench.run(options, commandLine(args));
-        default -> throw new IllegalStateException("no handler for command " + command);
-      };
+      Command chosen = COMMANDS.get(command);
+      exit = chosen.handler().run(Options.parse(arguments, chosen.options()), args);
     } catch (ConfigException | IllegalArgumentException e) {
       log.atError().log("Accord cannot run: " + e.getMessage());
       exit = 2;
