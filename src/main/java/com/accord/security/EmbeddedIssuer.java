@@ -47,7 +47,8 @@ public final class EmbeddedIssuer {
   private final Pool pool;
   private final AccordConfig.Security config;
   private final BCryptPasswordEncoder passwords;
-  private final String timingDummyHash;
+  /** Compared against when the user is unknown, so that an unknown name costs a sign-in what a wrong password does. */
+  private String timingDummyHash;
   private JWTAuth signer;
   private SigningKey key;
 
@@ -56,12 +57,15 @@ public final class EmbeddedIssuer {
     this.pool = pool;
     this.config = config;
     this.passwords = new BCryptPasswordEncoder(config.bcryptStrength(), RANDOM);
-    this.timingDummyHash = passwords.encode(randomToken());
   }
 
-  /** Loads the signing key, generating and storing one on first start (several instances may race: one wins). */
+  /**
+   * Loads the signing key, generating and storing one on first start (several instances may race:
+   * one wins), and makes the timing dummy hash.
+   */
   public Future<Void> start() {
-    return latestKey().compose(found -> found != null ? Future.succeededFuture(found)
+    return hash(randomToken()).onSuccess(dummy -> timingDummyHash = dummy).compose(v -> latestKey())
+        .compose(found -> found != null ? Future.succeededFuture(found)
             : vertx.executeBlocking(SigningKey::generate).compose(generated -> pool.preparedQuery("""
                     INSERT INTO signing_keys (kid, algorithm, private_pem, public_jwk) VALUES ($1, $2, $3, ($4::text)::jsonb)
                     ON CONFLICT DO NOTHING""")
@@ -120,7 +124,7 @@ public final class EmbeddedIssuer {
   }
 
   private Future<Boolean> createIfAbsent(String username, String password, List<String> roles) {
-    return vertx.executeBlocking(() -> passwords.encode(password))
+    return hash(password)
         .compose(hash -> pool.preparedQuery("""
                 INSERT INTO users (username, password_hash, roles) VALUES ($1, $2, $3) ON CONFLICT (username) DO NOTHING""")
             .execute(Tuple.of(username, hash, roles.toArray(String[]::new))))
@@ -143,7 +147,7 @@ public final class EmbeddedIssuer {
 
   /** Changes what is given (password, roles, disabled); null when there is no such user. Revokes refresh tokens on any change. */
   public Future<JsonObject> updateUser(String username, String password, List<String> roles, Boolean disabled) {
-    Future<String> hash = password == null ? Future.succeededFuture(null) : vertx.executeBlocking(() -> passwords.encode(password));
+    Future<String> hash = password == null ? Future.succeededFuture(null) : hash(password);
     return hash.compose(h -> pool.preparedQuery("""
             UPDATE users SET password_hash = coalesce($2, password_hash), roles = coalesce($3, roles),
                              disabled = coalesce($4, disabled), updated_at = now()
@@ -166,6 +170,11 @@ public final class EmbeddedIssuer {
         .put("disabled", r.getBoolean("disabled"))
         .put("created_at", r.getOffsetDateTime("created_at").toInstant().toString())
         .put("updated_at", r.getOffsetDateTime("updated_at").toInstant().toString());
+  }
+
+  /** A bcrypt hash, made on a worker: bcrypt is slow on purpose (hundreds of ms at strength 12). */
+  private Future<String> hash(String password) {
+    return vertx.executeBlocking(() -> passwords.encode(password));
   }
 
   // ---- grants ----------------------------------------------------------------------------------
