@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,24 +26,15 @@ import org.junit.jupiter.api.Test;
  */
 class PgPoolsTest {
 
-  private Vertx vertx;
-  private AccordConfig.Postgres config;
-
-  @BeforeEach
-  void database() {
+  /** A migrated database of this test's own, reached through a one-connection pool. */
+  private static AccordConfig.Postgres scratchDatabase() {
     Map<String, String> env = new HashMap<>(Infra.get().environment());
     env.put("ACCORD_KAFKA_ENABLED", "false");
     env.put("ACCORD_POSTGRES_DATABASE", "accord_pgpools_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10));
     env.put("ACCORD_POSTGRES_POOL_SIZE", "1");
-    config = AccordConfig.load(null, env).postgres();
+    AccordConfig.Postgres config = AccordConfig.load(null, env).postgres();
     Database.prepare(config);
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void dropDatabase() throws Exception {
-    await(vertx.close());
-    Database.drop(config);
+    return config;
   }
 
   @Test
@@ -57,7 +46,17 @@ class PgPoolsTest {
 
   @Test
   void theWriteAheadAndTheResultsUpsertStayPreparedOnTheirConnection() throws Exception {
-    Pool pool = PgPools.create(vertx, config, "pgpools-test"); // one connection: every call below shares it
+    AccordConfig.Postgres config = scratchDatabase();
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertPreparedOnTheirConnection(PgPools.create(vertx, config, "pgpools-test")); // one connection: every call shares it
+    } finally {
+      await(vertx.close());
+      Database.drop(config);
+    }
+  }
+
+  private static void assertPreparedOnTheirConnection(Pool pool) throws Exception {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     String[] none = new String[0];
     Tuple raw = Tuple.of(none, none, none, none, now, "HTTP");
@@ -76,7 +75,6 @@ class PgPoolsTest {
     assertThat(Sql.UPSERT_RESULTS.length()).as("longer than the client's default cache limit").isGreaterThan(2048);
     assertThat(prepared).contains(Sql.INSERT_RAW_EVENTS, Sql.UPSERT_RESULTS);
     assertThat(prepared.stream().filter(Sql.UPSERT_RESULTS::equals)).as("prepared once, reused").hasSize(1);
-    await(pool.close());
   }
 
   private static <T> T await(Future<T> future) throws Exception {
