@@ -196,7 +196,17 @@ public final class EventParser {
     if (PLAIN_KEY.matcher(key).matches()) {
       return parent + "." + key;
     }
-    return parent + "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']";
+    StringBuilder bracketed = new StringBuilder(parent).append("['");
+    key.codePoints().forEach(c -> {
+      if (c == '\\' || c == '\'') {
+        bracketed.append('\\').appendCodePoint(c);
+      } else if (Character.isISOControl(c)) {
+        bracketed.append(String.format("\\u%04x", c)); // a path is one readable line, and PostgreSQL's jsonb refuses U+0000
+      } else {
+        bracketed.appendCodePoint(c);
+      }
+    });
+    return bracketed.append("']").toString();
   }
 
   /**
@@ -223,6 +233,13 @@ public final class EventParser {
 
   private static int length(String value) {
     return value.codePointCount(0, value.length());
+  }
+
+  /** PostgreSQL cannot store U+0000 in text or jsonb: an event holding one could never be written ahead. */
+  private static final String NUL_REFUSED = "must not contain the NUL character (U+0000)";
+
+  private static boolean hasNul(String value) {
+    return value.indexOf('\u0000') >= 0;
   }
 
   private static boolean hasControlCharacter(String value) {
@@ -319,6 +336,10 @@ public final class EventParser {
     private String bounded(String field, String value, int maxLength) {
       if (value != null && length(value) > maxLength) {
         error(field, "must be at most " + maxLength + " characters, got " + length(value));
+        return null;
+      }
+      if (value != null && hasNul(value)) {
+        error(field, NUL_REFUSED + ", got " + quote(value));
         return null;
       }
       return value;
@@ -470,11 +491,17 @@ public final class EventParser {
       if (key.isEmpty() || length(key) > MAX_METADATA_KEY_LENGTH) {
         return "key must be 1 to " + MAX_METADATA_KEY_LENGTH + " characters, got " + length(key);
       }
+      if (hasNul(key)) {
+        return "key " + NUL_REFUSED;
+      }
       if (!value.isTextual()) {
         return "must be a string, got " + typeName(value);
       }
       if (length(value.textValue()) > MAX_METADATA_VALUE_LENGTH) {
         return "must be at most " + MAX_METADATA_VALUE_LENGTH + " characters, got " + length(value.textValue());
+      }
+      if (hasNul(value.textValue())) {
+        return NUL_REFUSED + ", got " + quote(value.textValue());
       }
       return null;
     }

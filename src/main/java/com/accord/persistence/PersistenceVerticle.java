@@ -209,7 +209,10 @@ public final class PersistenceVerticle extends VerticleBase {
     return pool.preparedQuery(Sql.INSERT_REJECTED).execute(insert).mapEmpty();
   }
 
-  /** The identifying fields of a rejected item where they are readable strings, so rejections can be searched. */
+  /**
+   * The identifying fields of a rejected item where they are strings PostgreSQL can store as text
+   * (no U+0000), so rejections can be searched.
+   */
   private static JsonObject identityOf(byte[] raw) {
     JsonObject identity = new JsonObject();
     if (raw == null) {
@@ -219,7 +222,7 @@ public final class PersistenceVerticle extends VerticleBase {
       var node = EventJson.MAPPER.readTree(raw);
       for (String field : List.of("source", "event_id", "txn_id")) {
         var value = node == null ? null : node.get(field);
-        if (value != null && value.isTextual() && value.asText().length() <= 128) {
+        if (value != null && value.isTextual() && value.asText().length() <= 128 && value.asText().indexOf('\u0000') < 0) {
           identity.put(field, value.asText());
         }
       }

@@ -549,6 +549,42 @@ class EventParserTest {
     }
   }
 
+  @Nested
+  class NulCharacter {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"channel", "counterparty", "reference"})
+    void optionalTextHoldingNulIsRejected(String field) {
+      assertThat(rejected(itemWithText(field, "a\u0000b"))).containsExactly(
+          error("$[0]." + field, "must not contain the NUL character (U+0000), got 'a\\u0000b'"));
+    }
+
+    @Test
+    void optionalTextMayHoldOtherControlCharacters() {
+      assertThat(accepted(itemWithText("reference", "line one\nline two\ttabbed")).reference())
+          .isEqualTo("line one\nline two\ttabbed");
+    }
+
+    @Test
+    void metadataValueHoldingNulIsRejected() {
+      assertThat(rejected(itemWith("metadata", "{\"order\":\"o\\u0000\"}"))).containsExactly(
+          error("$[0].metadata.order", "must not contain the NUL character (U+0000), got 'o\\u0000'"));
+    }
+
+    @Test
+    void metadataKeyHoldingNulIsRejectedAndItsPathShowsTheCharacterEscaped() {
+      assertThat(rejected(itemWith("metadata", "{\"k\\u0000\":\"v\"}"))).containsExactly(
+          error("$[0].metadata['k\\u0000']", "key must not contain the NUL character (U+0000)"));
+    }
+
+    @Test
+    void unknownFieldNameWithControlCharactersIsEscapedInThePath() {
+      ObjectNode item = validItem();
+      item.put("x\u0000\ny", 1);
+      assertThat(rejected(item)).containsExactly(error("$[0]['x\\u0000\\u000ay']", "unknown field"));
+    }
+  }
+
   // ---------------------------------------------------------------- metadata
 
   @Nested

@@ -132,6 +132,45 @@ class IngestionValidationTest {
     assertThat(result.getJsonArray("sources_seen")).isEqualTo(Support.array("core", "gateway", "mobile"));
   }
 
+  /**
+   * PostgreSQL cannot store U+0000 in text or jsonb. An item holding one is refused by name like
+   * any other invalid item, and is kept as a rejection; before, the write-ahead of the whole request
+   * failed and every item in it was lost with a 503.
+   */
+  @Test
+  void anItemHoldingTheNulCharacterIsRejectedByNameAndTheRestOfTheBatchIsStored() {
+    String id = txn("nul");
+    JsonArray batch = new JsonArray()
+        .add(valid(core(id)))
+        .add(item(gateway(id).id("nul-1"), json -> json.put("reference", "ref\u0000x")))
+        .add(item(gateway(id).id("nul-2"), json -> json.put("metadata", new JsonObject().put("order", "o\u0000"))))
+        .add(item(gateway(id).id("nul-3"), json -> json.put("metadata", new JsonObject().put("k\u0000", "v"))))
+        .add(item(gateway(id).id("nul-4"), json -> json.put("colour\u0000", "red")))
+        .add(valid(gateway(id)));
+
+    HttpResult response = fixture.post(EVENTS, batch.encode(), JSON);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(202);
+    JsonArray items = response.json().getJsonArray("items");
+    assertThat(items.stream().map(i -> ((JsonObject) i).getString("outcome")).toList()).containsExactly(
+        "accepted", "rejected", "rejected", "rejected", "rejected", "accepted");
+    Map<Integer, String> expectedPath = Map.of(
+        1, "$[1].reference", 2, "$[2].metadata.order", 3, "$[3].metadata['k\\u0000']", 4, "$[4]['colour\\u0000']");
+    expectedPath.forEach((index, path) -> {
+      JsonObject error = items.getJsonObject(index).getJsonArray("errors").getJsonObject(0);
+      assertThat(error.getString("path")).as("path of item %d", index).isEqualTo(path);
+    });
+    assertThat(items.getJsonObject(1).getJsonArray("errors").getJsonObject(0).getString("message"))
+        .isEqualTo("must not contain the NUL character (U+0000), got 'ref\\u0000x'");
+    assertThat(items.getJsonObject(3).getJsonArray("errors").getJsonObject(0).getString("message"))
+        .isEqualTo("key must not contain the NUL character (U+0000)");
+    assertThat(fixture.sql("SELECT event_id FROM raw_events WHERE txn_id = $1 ORDER BY event_id", id))
+        .extracting(row -> row.getString("event_id"))
+        .containsExactly("core-" + id, "gateway-" + id);
+    assertThat(fixture.sql("SELECT item_index FROM rejected_events WHERE txn_id = $1 ORDER BY item_index", id))
+        .extracting(row -> row.getInteger("item_index")).containsExactly(1, 2, 3, 4);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "not JSON               | {not json                                | not valid JSON",

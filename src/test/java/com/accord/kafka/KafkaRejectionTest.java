@@ -117,6 +117,7 @@ class KafkaRejectionTest {
     String c = "REJ-C-" + ID;
     String d = "REJ-D-" + ID;
     String e = "REJ-E-" + ID;
+    String f = "REJ-F-" + ID;
     List<Bad> bad = new ArrayList<>();
 
     // the topics (dead-letter topic included) are live: a first transaction goes through
@@ -157,6 +158,16 @@ class KafkaRejectionTest {
         List.of("$.amount", "'12.3.4'", "(and 1 more)")));
     send(GATEWAY, event("gateway", c));
 
+    // well-formed Avro, but holding U+0000, which PostgreSQL cannot store: refused, not retried for ever
+    byte[] nul = avro(event("gateway", f), r -> {
+      r.setReference("ref\u0000" + f);
+      r.setMetadata(Map.of("order", "o-1\u0000"));
+    });
+    send(CORE, event("core", f));
+    bad.add(new Bad("a record holding U+0000", send(GATEWAY, f, nul), f, nul,
+        List.of("$.reference", "U+0000", "(and 1 more)")));
+    send(MOBILE, event("mobile", f));
+
     byte[] wrongTopic = avro(event("mobile", d));
     send(CORE, event("core", d));
     bad.add(new Bad("a mobile record on the core topic", send(CORE, d, wrongTopic), d, wrongTopic,
@@ -176,11 +187,13 @@ class KafkaRejectionTest {
     }
     JsonObject missing = fixture.awaitStatus(c, "MISSING").getJsonObject("result");
     assertThat(missing.getJsonArray("sources_missing")).isEqualTo(new JsonArray(List.of("mobile")));
+    JsonObject missingGateway = fixture.awaitStatus(f, "MISSING").getJsonObject("result");
+    assertThat(missingGateway.getJsonArray("sources_missing")).isEqualTo(new JsonArray(List.of("gateway")));
     JsonObject mismatched = fixture.awaitStatus(e, "MISMATCHED").getJsonObject("result");
     assertThat(mismatched.getJsonArray("discrepancies")).extracting(x -> ((JsonObject) x).getString("type"))
         .containsExactly("AMOUNT");
-    assertThat(fixture.count("SELECT count(*) FROM raw_events WHERE txn_id = ANY($1::text[])", (Object) new String[] {first, a, b, c, d, e}))
-        .as("valid events stored").isEqualTo(3 + 3 + 3 + 2 + 3 + 3);
+    assertThat(fixture.count("SELECT count(*) FROM raw_events WHERE txn_id = ANY($1::text[])", (Object) new String[] {first, a, b, c, d, e, f}))
+        .as("valid events stored").isEqualTo(3 + 3 + 3 + 2 + 3 + 3 + 2);
     assertThat(fixture.count("SELECT count(*) FROM event_conflicts")).as("conflicts recorded").isZero();
 
     // each bad record is one rejected_events row saying where it was read, why, and what it held
