@@ -112,23 +112,17 @@ public final class CorrelationVerticle extends VerticleBase {
    */
   private void run(List<Message<CorrelationBatch>> messages) {
     inFlight++;
-    List<StateUpdate> updates = new ArrayList<>();
-    Set<String> withHistory = new HashSet<>();
-    boolean anyHistory = false;
-    for (Message<CorrelationBatch> message : messages) {
-      CorrelationBatch batch = message.body();
-      batch.events().forEach(e -> updates.add(StateUpdate.event(e, batch.receivedAt())));
-      batch.conflicts().forEach(c -> updates.add(StateUpdate.conflict(c.txnId(), c.conflict(), batch.receivedAt())));
-      if (batch.txnsWithHistory() == null) {
-        anyHistory = true;
-      } else {
-        withHistory.addAll(batch.txnsWithHistory());
-      }
+    Future<Integer> correlated;
+    try {
+      correlated = correlate(messages);
+    } catch (RuntimeException e) {
+      // an update the state cannot hold: its batches fail, and the slot is given back
+      correlated = Future.failedFuture(e);
     }
-    apply(updates, false, anyHistory ? null : withHistory).onComplete(outcome -> {
+    correlated.onComplete(outcome -> {
       inFlight--;
       if (outcome.failed()) {
-        log.atError().addKeyValue("batches", messages.size()).addKeyValue("updates", updates.size()).setCause(outcome.cause())
+        log.atError().addKeyValue("batches", messages.size()).setCause(outcome.cause())
             .log("correlation of a batch failed");
       }
       for (Message<CorrelationBatch> message : messages) {
@@ -143,6 +137,23 @@ public final class CorrelationVerticle extends VerticleBase {
         run(next);
       }
     });
+  }
+
+  private Future<Integer> correlate(List<Message<CorrelationBatch>> messages) {
+    List<StateUpdate> updates = new ArrayList<>();
+    Set<String> withHistory = new HashSet<>();
+    boolean anyHistory = false;
+    for (Message<CorrelationBatch> message : messages) {
+      CorrelationBatch batch = message.body();
+      batch.events().forEach(e -> updates.add(StateUpdate.event(e, batch.receivedAt())));
+      batch.conflicts().forEach(c -> updates.add(StateUpdate.conflict(c.txnId(), c.conflict(), batch.receivedAt())));
+      if (batch.txnsWithHistory() == null) {
+        anyHistory = true;
+      } else {
+        withHistory.addAll(batch.txnsWithHistory());
+      }
+    }
+    return apply(updates, false, anyHistory ? null : withHistory);
   }
 
   /** The batches waiting, oldest first, up to {@value #MERGED_UPDATES_MAX} updates together (at least one batch). */

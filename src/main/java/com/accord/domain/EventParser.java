@@ -70,6 +70,11 @@ public final class EventParser {
   private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
   /** Keys written as {@code .key} in paths; anything else is bracketed so paths stay unambiguous. */
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
+  /**
+   * RFC 3339's {@code date-fullyear} is four digits. Java's ISO parser also takes signed years of up
+   * to nine digits, whose instants overflow epoch milliseconds further down the pipeline.
+   */
+  private static final Pattern FOUR_DIGIT_YEAR = Pattern.compile("[0-9]{4}-.*", Pattern.DOTALL);
 
   /**
    * Reads only the first JSON value, so that content after it is reported as trailing content
@@ -453,6 +458,9 @@ public final class EventParser {
         return null;
       }
       try {
+        if (!FOUR_DIGIT_YEAR.matcher(text).matches()) {
+          throw new DateTimeException("the year is not four digits");
+        }
         return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
       } catch (DateTimeException e) {
         error(TIMESTAMP, "must be an RFC 3339 timestamp with offset, like '2026-11-27T10:15:30Z', got " + quote(text));

@@ -493,6 +493,14 @@ class EventParserTest {
     }
 
     @Test
+    void anyFourDigitYearIsKept() {
+      assertThat(accepted(itemWithText("timestamp", "0001-01-01T00:00:00Z")).timestamp())
+          .isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
+      assertThat(accepted(itemWithText("timestamp", "9999-12-31T23:59:59.999999999Z")).timestamp())
+          .isEqualTo(Instant.parse("9999-12-31T23:59:59.999999999Z"));
+    }
+
+    @Test
     void offsetIsNormalisedToUtc() {
       assertThat(accepted(itemWithText("timestamp", "2026-11-27T11:15:30+01:00")).timestamp())
           .isEqualTo(Instant.parse("2026-11-27T10:15:30Z"));
@@ -506,7 +514,7 @@ class EventParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"2026-11-27T10:15:30", "2026-11-27", "yesterday", "2026-13-01T00:00:00Z", "1764238530",
-        "2026-11-27 10:15:30Z"})
+        "2026-11-27 10:15:30Z", "+999999999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z"})
     void timestampWithoutOffsetOrMalformedIsRejected(String text) {
       assertThat(rejected(itemWithText("timestamp", text))).containsExactly(error("$[0].timestamp",
           "must be an RFC 3339 timestamp with offset, like '2026-11-27T10:15:30Z', got '" + text + "'"));

@@ -133,6 +133,30 @@ class IngestionValidationTest {
   }
 
   /**
+   * RFC 3339 years have four digits. A nine-digit year parses in Java, but its instant overflows
+   * epoch milliseconds in correlation: the batch failed after its write-ahead, and every batch
+   * correlated with it.
+   */
+  @Test
+  void aTimestampBeyondFourDigitYearsIsRejectedByNameAndItsNeighboursAreReconciled() {
+    String id = txn("year");
+    JsonArray batch = new JsonArray()
+        .add(valid(core(id)))
+        .add(item(gateway(id).id("far-future"), json -> json.put("timestamp", "+999999999-12-31T23:59:59Z")))
+        .add(valid(gateway(id)))
+        .add(valid(mobile(id)));
+
+    HttpResult response = fixture.post(EVENTS, batch.encode(), JSON);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(202);
+    JsonArray items = response.json().getJsonArray("items");
+    assertThat(items.stream().map(i -> ((JsonObject) i).getString("outcome")).toList())
+        .containsExactly("accepted", "rejected", "accepted", "accepted");
+    assertThat(items.getJsonObject(1).getJsonArray("errors").getJsonObject(0).getString("path")).isEqualTo("$[1].timestamp");
+    assertThat(awaitSettled(fixture, id).getJsonObject("result").getString("status")).isEqualTo("MATCHED");
+  }
+
+  /**
    * PostgreSQL cannot store U+0000 in text or jsonb. An item holding one is refused by name like
    * any other invalid item, and is kept as a rejection; before, the write-ahead of the whole request
    * failed and every item in it was lost with a 503.

@@ -1,0 +1,80 @@
+package com.accord.it;
+
+import static com.accord.it.Ev.core;
+import static com.accord.it.Ev.gateway;
+import static com.accord.it.Ev.mobile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.accord.bus.Addresses;
+import com.accord.bus.Messages.CorrelationBatch;
+import com.accord.domain.TransactionEvent;
+import com.accord.testing.AccordFixture;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.junit5.VertxExtension;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A batch correlation cannot take fails with an answer, at once, and gives its place back: more
+ * such batches than correlation runs at a time do not stop the batches after them.
+ */
+@ExtendWith(VertxExtension.class)
+class CorrelationFailureTest {
+
+  private static AccordFixture fixture;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    fixture = AccordFixture.start(vertx);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void batchesThatCannotBeCorrelatedFailPromptlyAndTheNextAreCorrelated() throws Exception {
+    int bad = fixture.config().correlation().batchesInFlightMax() + 2;
+    List<Future<Message<Object>>> answers = new ArrayList<>();
+    for (int i = 0; i < bad; i++) {
+      // past what epoch milliseconds can hold; the parsers refuse it, this batch comes straight over the bus
+      TransactionEvent event = new TransactionEvent("core-CF-" + i, "core", "CF-" + i, new java.math.BigDecimal("1.00"), "EUR",
+          "POSTED", "ACC-1", Instant.MAX, null, null, null, java.util.Map.of());
+      answers.add(fixture.vertx().eventBus().request(Addresses.CORRELATE,
+          new CorrelationBatch(Instant.now(), List.of(event), List.of(), Set.of()), new DeliveryOptions().setSendTimeout(10_000)));
+    }
+    for (Future<Message<Object>> answer : answers) {
+      Throwable failure = catchFailure(answer);
+      assertThat(failure).isInstanceOf(ReplyException.class);
+      assertThat(((ReplyException) failure).failureCode()).as(failure.getMessage()).isEqualTo(503);
+      assertThat(failure.getMessage()).startsWith("correlation failed");
+    }
+
+    String id = Support.txn("after");
+    Support.post(fixture, core(id), gateway(id), mobile(id));
+    assertThat(fixture.awaitStatus(id, "MATCHED").getJsonObject("result").getJsonArray("sources_seen")).hasSize(3);
+  }
+
+  private static Throwable catchFailure(Future<Message<Object>> answer) throws Exception {
+    try {
+      answer.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("the batch was correlated: " + answer.result().body());
+  }
+}
