@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -207,7 +208,8 @@ public final class PostgresCeiling {
         payloads[i] = SyntheticEvents.eventJson(txnId, n, source, now.minusMillis(s * 137L));
       }
     }
-    OffsetDateTime receivedAt = now.atOffset(ZoneOffset.UTC);
+    OffsetDateTime[] receivedAt = new OffsetDateTime[sources.length];
+    Arrays.fill(receivedAt, now.atOffset(ZoneOffset.UTC));
     pool.preparedQuery(Sql.INSERT_RAW_EVENTS)
         .execute(Tuple.of(sources, eventIds, txnIds, payloads).addValue(receivedAt).addValue("HTTP"))
         .await(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -13,6 +13,7 @@ import com.accord.bus.Messages.ResultBatch;
 import com.accord.bus.Messages.ResultsStored;
 import com.accord.bus.Messages.StoredEvents;
 import com.accord.bus.Messages.StoredResult;
+import com.accord.bus.Messages.Via;
 import com.accord.config.AccordConfig;
 import com.accord.domain.Conflict;
 import com.accord.domain.Discrepancy;
@@ -33,6 +34,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +42,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -56,6 +59,9 @@ public final class PersistenceVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PersistenceVerticle.class);
 
   private final AccordConfig.Postgres config;
+  /** Write-aheads waiting for a statement, oldest first. */
+  private final Queue<Message<RawWrite>> writesWaiting = new ArrayDeque<>();
+  private int writesInFlight;
   private Pool pool;
 
   public PersistenceVerticle(AccordConfig.Postgres config) {
@@ -68,7 +74,7 @@ public final class PersistenceVerticle extends VerticleBase {
     pool = PgPools.create(vertx, config, "persistence");
     var bus = vertx.eventBus();
     return Future.all(List.of(
-        bus.<RawWrite>consumer(Addresses.PERSIST_RAW, m -> answer(m, writeRaw(m.body()), "raw events")).completion(),
+        bus.<RawWrite>consumer(Addresses.PERSIST_RAW, this::admitWrite).completion(),
         bus.<ResultBatch>consumer(Addresses.PERSIST_RESULTS, m -> answer(m, storeResults(m.body()), "results")).completion(),
         bus.<LoadEvents>consumer(Addresses.LOAD_EVENTS, m -> answer(m, loadEvents(m.body().txnIds()), "load events")).completion(),
         bus.<LoadOpenTransactions>consumer(Addresses.LOAD_OPEN, m -> answer(m, loadOpen(m.body()), "load open")).completion()));
@@ -88,31 +94,99 @@ public final class PersistenceVerticle extends VerticleBase {
 
   // ---- write-ahead of raw events -----------------------------------------------------------
 
-  private Future<RawWriteOutcome> writeRaw(RawWrite write) {
-    OffsetDateTime receivedAt = utc(write.receivedAt());
-    Future<Void> rejected = storeRejections(write, receivedAt);
-    if (write.events().isEmpty()) {
-      return rejected.map(v -> new RawWriteOutcome(List.of(), Set.of()));
+  /**
+   * Write-ahead statements run at once: each is a commit, a WAL flush the request waits for, so
+   * writes arriving while these run wait and then go together as one statement
+   * ({@link WriteAheadMerge}), the way a database groups commits. Channels that write in order (a
+   * Kafka partition's polls) never have two writes waiting, so their order is kept.
+   */
+  static final int WRITE_AHEADS_IN_FLIGHT_MAX = 2;
+  /** Beyond this many writes waiting, a write is refused (503) rather than queued without bound. */
+  static final int WRITE_AHEADS_WAITING_MAX = 512;
+
+  private void admitWrite(Message<RawWrite> message) {
+    if (writesInFlight < WRITE_AHEADS_IN_FLIGHT_MAX) {
+      writeAhead(List.of(message));
+    } else if (writesWaiting.size() < WRITE_AHEADS_WAITING_MAX) {
+      writesWaiting.add(message);
+    } else {
+      message.fail(503, "the write-ahead is saturated: " + writesInFlight + " statements in flight and "
+          + writesWaiting.size() + " writes waiting; retry later");
     }
-    List<TransactionEvent> events = write.events();
+  }
+
+  /** Writes the messages' events ahead as one statement, answers each, then starts what waits. */
+  private void writeAhead(List<Message<RawWrite>> messages) {
+    writesInFlight++;
+    List<Future<RawWriteOutcome>> outcomes = writeRaw(messages.stream().map(Message::body).toList());
+    for (int i = 0; i < messages.size(); i++) {
+      answer(messages.get(i), outcomes.get(i), "raw events");
+    }
+    Future.join(outcomes).onComplete(done -> {
+      writesInFlight--;
+      while (writesInFlight < WRITE_AHEADS_IN_FLIGHT_MAX && !writesWaiting.isEmpty()) {
+        writeAhead(WriteAheadMerge.take(writesWaiting, Message::body));
+      }
+    });
+  }
+
+  /** The events of every write in one statement; then each write's conflicts and rejections. One outcome per write. */
+  private List<Future<RawWriteOutcome>> writeRaw(List<RawWrite> writes) {
+    List<TransactionEvent> events = new ArrayList<>();
+    List<OffsetDateTime> receivedAts = new ArrayList<>();
+    for (RawWrite write : writes) {
+      OffsetDateTime receivedAt = utc(write.receivedAt());
+      for (TransactionEvent event : write.events()) {
+        events.add(event);
+        receivedAts.add(receivedAt);
+      }
+    }
+    Future<Stored> stored = events.isEmpty() ? Future.succeededFuture(new Stored(List.of(), new boolean[0]))
+        : insertRaw(events, receivedAts.toArray(OffsetDateTime[]::new), writes.get(0).via());
+    List<Future<RawWriteOutcome>> outcomes = new ArrayList<>(writes.size());
+    int offset = 0;
+    for (RawWrite write : writes) {
+      int from = offset;
+      int to = offset + write.events().size();
+      offset = to;
+      OffsetDateTime receivedAt = utc(write.receivedAt());
+      Future<Void> rejected = storeRejections(write, receivedAt);
+      Future<RawWriteOutcome> outcome = write.events().isEmpty()
+          ? Future.succeededFuture(new RawWriteOutcome(List.of(), Set.of()))
+          : stored.map(all -> all.outcome(events, from, to))
+              .compose(written -> storeConflicts(write, receivedAt, written.dispositions()).map(written));
+      outcomes.add(Future.all(outcome, rejected).map(all -> outcome.result()));
+    }
+    return outcomes;
+  }
+
+  /** What the write-ahead statement made of each of its events, in their order. */
+  private record Stored(List<Disposition> dispositions, boolean[] hadHistory) {
+
+    /** The outcome of the write whose events are {@code events[from, to)}. */
+    RawWriteOutcome outcome(List<TransactionEvent> events, int from, int to) {
+      Set<String> txnIds = new HashSet<>();
+      for (int i = from; i < to; i++) {
+        if (hadHistory[i]) {
+          txnIds.add(events.get(i).txnId());
+        }
+      }
+      return new RawWriteOutcome(dispositions.subList(from, to), txnIds);
+    }
+  }
+
+  private Future<Stored> insertRaw(List<TransactionEvent> events, OffsetDateTime[] receivedAts, Via via) {
     Tuple insert = Tuple.of(
         column(events, TransactionEvent::source), column(events, TransactionEvent::eventId),
         column(events, TransactionEvent::txnId), column(events, EventJson::toJson))
-        .addValue(receivedAt).addValue(write.via().name());
-    Future<RawWriteOutcome> outcome = pool.preparedQuery(Sql.INSERT_RAW_EVENTS).execute(insert)
-        .compose(rows -> classify(events, rows).map(dispositions -> new RawWriteOutcome(dispositions, withHistory(events, rows))))
-        .compose(written -> storeConflicts(write, receivedAt, written.dispositions()).map(written));
-    return Future.all(outcome, rejected).map(all -> outcome.result());
-  }
-
-  private static Set<String> withHistory(List<TransactionEvent> events, RowSet<Row> rows) {
-    Set<String> txnIds = new HashSet<>();
-    for (Row row : rows) {
-      if (row.getBoolean("has_history")) {
-        txnIds.add(events.get((int) (row.getLong("ord") - 1)).txnId());
+        .addValue(receivedAts).addValue(via.name());
+    return pool.preparedQuery(Sql.INSERT_RAW_EVENTS).execute(insert).compose(rows -> {
+      boolean[] hadHistory = new boolean[events.size()];
+      for (Row row : rows) {
+        hadHistory[(int) (row.getLong("ord") - 1)] = row.getBoolean("has_history");
       }
-    }
-    return txnIds;
+      return classify(events, rows).map(dispositions -> new Stored(dispositions, hadHistory));
+    });
   }
 
   /** Decides per event: newly stored, an exact redelivery, or a different payload under a known identity. */

@@ -8,7 +8,8 @@ public final class Sql {
   private Sql() {}
 
   /**
-   * $1..$4 source, event_id, txn_id, payload (text[]); $5 received_at; $6 via. One row per input,
+   * $1..$4 source, event_id, txn_id, payload (text[]); $5 received_at (timestamptz[]: write-aheads
+   * merged into one statement keep each its own receive time); $6 via. One row per input,
    * in input order, saying whether the event's transaction had events stored before this statement
    * (its snapshot does not see the rows the statement inserts), so correlation asks PostgreSQL
    * only about transactions with a history. Rows are inserted in identity order, so concurrent batches sharing identities
@@ -16,11 +17,11 @@ public final class Sql {
    */
   public static final String INSERT_RAW_EVENTS = """
       WITH input AS (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-          WITH ORDINALITY AS t(source, event_id, txn_id, payload, ord)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+          WITH ORDINALITY AS t(source, event_id, txn_id, payload, received_at, ord)
       ), inserted AS (
         INSERT INTO raw_events (source, event_id, txn_id, payload, received_at, via)
-        SELECT source, event_id, txn_id, payload::jsonb, $5, $6 FROM input ORDER BY source, event_id
+        SELECT source, event_id, txn_id, payload::jsonb, received_at, $6 FROM input ORDER BY source, event_id
         ON CONFLICT ON CONSTRAINT raw_events_identity DO NOTHING
         RETURNING source, event_id
       )

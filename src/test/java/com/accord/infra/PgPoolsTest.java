@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +56,8 @@ class PgPoolsTest {
   }
 
   private static void assertPreparedOnTheirConnection(Pool pool) throws Exception {
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     String[] none = new String[0];
-    Tuple raw = Tuple.of(none, none, none, none, now, "HTTP");
+    Tuple raw = Tuple.of(none, none, none, none, new OffsetDateTime[0], "HTTP");
     Tuple results = Tuple.tuple();
     for (int i = 0; i < 9; i++) {
       results.addValue(none);
