@@ -46,6 +46,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,14 +76,23 @@ public final class PersistenceVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<RawWrite>consumer(Addresses.PERSIST_RAW, this::admitWrite).completion(),
-        bus.<ResultBatch>consumer(Addresses.PERSIST_RESULTS, m -> answer(m, storeResults(m.body()), "results")).completion(),
-        bus.<LoadEvents>consumer(Addresses.LOAD_EVENTS, m -> answer(m, loadEvents(m.body().txnIds()), "load events")).completion(),
-        bus.<LoadOpenTransactions>consumer(Addresses.LOAD_OPEN, m -> answer(m, loadOpen(m.body()), "load open")).completion()));
+        bus.<ResultBatch>consumer(Addresses.PERSIST_RESULTS, m -> answer(m, attempt(() -> storeResults(m.body())), "results")).completion(),
+        bus.<LoadEvents>consumer(Addresses.LOAD_EVENTS, m -> answer(m, attempt(() -> loadEvents(m.body().txnIds())), "load events")).completion(),
+        bus.<LoadOpenTransactions>consumer(Addresses.LOAD_OPEN, m -> answer(m, attempt(() -> loadOpen(m.body())), "load open")).completion()));
   }
 
   @Override
   public Future<?> stop() {
     return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** The work's future; a failed one if it throws before returning one, so that every message is answered. */
+  private static <T> Future<T> attempt(Supplier<Future<T>> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static <T> void answer(Message<?> message, Future<T> work, String what) {
@@ -100,7 +110,7 @@ public final class PersistenceVerticle extends VerticleBase {
    * ({@link WriteAheadMerge}), the way a database groups commits. Channels that write in order (a
    * Kafka partition's polls) never have two writes waiting, so their order is kept.
    */
-  static final int WRITE_AHEADS_IN_FLIGHT_MAX = 2;
+  public static final int WRITE_AHEADS_IN_FLIGHT_MAX = 2;
   /** Beyond this many writes waiting, a write is refused (503) rather than queued without bound. */
   static final int WRITE_AHEADS_WAITING_MAX = 512;
 
@@ -118,7 +128,13 @@ public final class PersistenceVerticle extends VerticleBase {
   /** Writes the messages' events ahead as one statement, answers each, then starts what waits. */
   private void writeAhead(List<Message<RawWrite>> messages) {
     writesInFlight++;
-    List<Future<RawWriteOutcome>> outcomes = writeRaw(messages.stream().map(Message::body).toList());
+    List<Future<RawWriteOutcome>> outcomes;
+    try {
+      outcomes = writeRaw(messages.stream().map(Message::body).toList());
+    } catch (RuntimeException e) {
+      // a write that cannot even be put into a statement fails with the others, and the slot is given back
+      outcomes = messages.stream().map(m -> Future.<RawWriteOutcome>failedFuture(e)).toList();
+    }
     for (int i = 0; i < messages.size(); i++) {
       answer(messages.get(i), outcomes.get(i), "raw events");
     }

@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.accord.bus.Addresses;
 import com.accord.bus.Messages.CorrelationBatch;
+import com.accord.bus.Messages.RawWrite;
+import com.accord.bus.Messages.ResultBatch;
+import com.accord.bus.Messages.Via;
+import com.accord.domain.ReconciliationResult;
 import com.accord.domain.TransactionEvent;
+import com.accord.persistence.PersistenceVerticle;
 import com.accord.testing.AccordFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,11 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A batch correlation cannot take fails with an answer, at once, and gives its place back: more
- * such batches than correlation runs at a time do not stop the batches after them.
+ * A batch a stage cannot take fails with an answer, at once, and gives its place back: more such
+ * batches than the stage runs at a time do not stop the batches after them.
  */
 @ExtendWith(VertxExtension.class)
-class CorrelationFailureTest {
+class FailedBatchTest {
 
   private static AccordFixture fixture;
 
@@ -67,6 +72,39 @@ class CorrelationFailureTest {
     String id = Support.txn("after");
     Support.post(fixture, core(id), gateway(id), mobile(id));
     assertThat(fixture.awaitStatus(id, "MATCHED").getJsonObject("result").getJsonArray("sources_seen")).hasSize(3);
+  }
+
+  @Test
+  void writeAheadsThatCannotBeWrittenFailPromptlyAndTheNextAreWritten() throws Exception {
+    int bad = PersistenceVerticle.WRITE_AHEADS_IN_FLIGHT_MAX + 2;
+    List<Future<Message<Object>>> answers = new ArrayList<>();
+    List<TransactionEvent> holdingNull = new ArrayList<>();
+    holdingNull.add(null); // no channel sends this; it stands for any write that fails before its statement
+    for (int i = 0; i < bad; i++) {
+      answers.add(fixture.vertx().eventBus().request(Addresses.PERSIST_RAW,
+          new RawWrite(Via.HTTP, Instant.now(), holdingNull, List.of(), List.of()), new DeliveryOptions().setSendTimeout(10_000)));
+    }
+    for (Future<Message<Object>> answer : answers) {
+      Throwable failure = catchFailure(answer);
+      assertThat(failure).isInstanceOf(ReplyException.class);
+      assertThat(((ReplyException) failure).failureCode()).as(failure.getMessage()).isEqualTo(503);
+      assertThat(failure.getMessage()).startsWith("raw events could not be stored");
+    }
+
+    String id = Support.txn("written");
+    Support.post(fixture, core(id), gateway(id), mobile(id));
+    assertThat(fixture.count("SELECT count(*) FROM raw_events WHERE txn_id = $1", id)).isEqualTo(3);
+  }
+
+  @Test
+  void aResultBatchThatCannotBeStoredIsAnsweredAtOnce() throws Exception {
+    List<ReconciliationResult> holdingNull = new ArrayList<>();
+    holdingNull.add(null); // stands for any batch that fails before its statement
+    Throwable failure = catchFailure(fixture.vertx().eventBus().request(Addresses.PERSIST_RESULTS,
+        new ResultBatch(holdingNull), new DeliveryOptions().setSendTimeout(10_000)));
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    assertThat(((ReplyException) failure).failureCode()).as(failure.getMessage()).isEqualTo(503);
+    assertThat(failure.getMessage()).startsWith("results could not be stored");
   }
 
   private static Throwable catchFailure(Future<Message<Object>> answer) throws Exception {
