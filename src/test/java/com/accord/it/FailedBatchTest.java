@@ -63,10 +63,7 @@ class FailedBatchTest {
           new CorrelationBatch(Instant.now(), List.of(event), List.of(), Set.of()), new DeliveryOptions().setSendTimeout(10_000)));
     }
     for (Future<Message<Object>> answer : answers) {
-      Throwable failure = catchFailure(answer);
-      assertThat(failure).isInstanceOf(ReplyException.class);
-      assertThat(((ReplyException) failure).failureCode()).as(failure.getMessage()).isEqualTo(503);
-      assertThat(failure.getMessage()).startsWith("correlation failed");
+      assertRefused(answer, "correlation failed");
     }
 
     String id = Support.txn("after");
@@ -85,10 +82,7 @@ class FailedBatchTest {
           new RawWrite(Via.HTTP, Instant.now(), holdingNull, List.of(), List.of()), new DeliveryOptions().setSendTimeout(10_000)));
     }
     for (Future<Message<Object>> answer : answers) {
-      Throwable failure = catchFailure(answer);
-      assertThat(failure).isInstanceOf(ReplyException.class);
-      assertThat(((ReplyException) failure).failureCode()).as(failure.getMessage()).isEqualTo(503);
-      assertThat(failure.getMessage()).startsWith("raw events could not be stored");
+      assertRefused(answer, "raw events could not be stored");
     }
 
     String id = Support.txn("written");
@@ -100,19 +94,21 @@ class FailedBatchTest {
   void aResultBatchThatCannotBeStoredIsAnsweredAtOnce() throws Exception {
     List<ReconciliationResult> holdingNull = new ArrayList<>();
     holdingNull.add(null); // stands for any batch that fails before its statement
-    Throwable failure = catchFailure(fixture.vertx().eventBus().request(Addresses.PERSIST_RESULTS,
-        new ResultBatch(holdingNull), new DeliveryOptions().setSendTimeout(10_000)));
-    assertThat(failure).isInstanceOf(ReplyException.class);
-    assertThat(((ReplyException) failure).failureCode()).as(failure.getMessage()).isEqualTo(503);
-    assertThat(failure.getMessage()).startsWith("results could not be stored");
+    assertRefused(fixture.vertx().eventBus().request(Addresses.PERSIST_RESULTS,
+        new ResultBatch(holdingNull), new DeliveryOptions().setSendTimeout(10_000)), "results could not be stored");
   }
 
-  private static Throwable catchFailure(Future<Message<Object>> answer) throws Exception {
+  /** The answer is a 503 whose message starts with {@code reason}, well before the request's own timeout. */
+  private static void assertRefused(Future<Message<Object>> answer, String reason) throws Exception {
     try {
       answer.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause();
+      Throwable failure = e.getCause();
+      assertThat(failure).isInstanceOf(ReplyException.class);
+      assertThat(((ReplyException) failure).failureCode()).as(failure.getMessage()).isEqualTo(503);
+      assertThat(failure.getMessage()).startsWith(reason);
+      return;
     }
-    throw new AssertionError("the batch was correlated: " + answer.result().body());
+    throw new AssertionError("the batch was taken: " + answer.result().body());
   }
 }
