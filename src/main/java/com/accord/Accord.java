@@ -16,10 +16,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Accord: the database prepared (and, when no Kafka cluster is configured, a broker
@@ -28,6 +34,10 @@ import java.util.OptionalInt;
  * consumer and last the HTTP API, so nothing is accepted before it can be processed.
  */
 public final class Accord {
+
+  private static final Logger log = LoggerFactory.getLogger(Accord.class);
+  /** An orderly stop at exit waits this long at most; the broker's own hook waits a little longer. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(45);
 
   private final Vertx vertx;
   private final List<String> deployments;
@@ -101,6 +111,27 @@ public final class Accord {
   /** The configuration in force, with the embedded broker's address filled in. */
   public AccordConfig config() {
     return config;
+  }
+
+  /**
+   * Stops this Accord, then its Vert.x, when the JVM is asked to exit (SIGTERM, Ctrl-C): in order,
+   * the API first and the embedded broker last, after the consumers reading from it.
+   */
+  public void stopAtExit() {
+    if (broker != null) {
+      broker.ownerStopsAtExit();
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.atInfo().log("stopping");
+      try {
+        stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+        log.atInfo().log("stopped");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.atError().setCause(e).log("Accord did not stop in order; exiting anyway");
+      }
+    }, "accord-shutdown"));
   }
 
   /** Undeploys in reverse order (the API stops taking requests before what serves it goes), then stops the broker. */

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -90,16 +89,7 @@ public final class Main {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     Vertx vertx = Metrics.vertx(registry, config.metrics().enabled());
     Accord accord = Accord.start(vertx, config, registry).await();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.atInfo().log("stopping");
-      accord.stop().eventually(vertx::close).onComplete(done -> stopped.countDown());
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "accord-shutdown"));
+    accord.stopAtExit();
     log.atInfo().addKeyValue("port", accord.httpPort())
         .addKeyValue("metrics_port", accord.metricsPort().isPresent() ? accord.metricsPort().getAsInt() : null)
         .log("Accord is running");

@@ -102,6 +102,7 @@ public final class Demo {
           + "    {\\\"event_id\\\":\\\"c-$$\\\",\\\"source\\\":\\\"core\\\",\\\"txn_id\\\":\\\"LIVE-$$\\\",\\\"amount\\\":\\\"100.00\\\",\\\"currency\\\":\\\"EUR\\\",\\\"status\\\":\\\"POSTED\\\",\\\"account\\\":\\\"DE89370400440532013000\\\",\\\"timestamp\\\":\\\"$(date -u +%%FT%%TZ)\\\"},%n"
           + "    {\\\"event_id\\\":\\\"g-$$\\\",\\\"source\\\":\\\"gateway\\\",\\\"txn_id\\\":\\\"LIVE-$$\\\",\\\"amount\\\":\\\"105.00\\\",\\\"currency\\\":\\\"EUR\\\",\\\"status\\\":\\\"SETTLED\\\",\\\"account\\\":\\\"DE89370400440532013000\\\",\\\"timestamp\\\":\\\"$(date -u +%%FT%%TZ)\\\"}]\"%n", api);
       out.println("Accord keeps running (Ctrl-C stops it).");
+      accord.stopAtExit();
       Thread.currentThread().join();
     }
     accord.stop().eventually(vertx::close).await();

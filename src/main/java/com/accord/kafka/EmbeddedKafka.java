@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,12 +35,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+  /** How long the safety hook waits for an owner's orderly stop before it stops the broker anyway. */
+  private static final Duration OWNER_STOP_WAIT = Duration.ofSeconds(60);
 
   private final Process process;
   private final Path directory;
   private final boolean temporary;
   private final String bootstrapServers;
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean closed;
+  /** Set when the owner stops the broker itself at JVM exit, after its clients: the safety hook then waits for that. */
+  private volatile boolean ownerStopsAtExit;
 
   private EmbeddedKafka(Process process, Path directory, boolean temporary, String bootstrapServers) {
     this.process = process;
@@ -83,7 +89,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         .start();
     String bootstrap = "127.0.0.1:" + brokerPort;
     EmbeddedKafka kafka = new EmbeddedKafka(broker, directory, temporary, bootstrap);
-    Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "accord-kafka-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(kafka::closeAtExit, "accord-kafka-stop"));
     try {
       kafka.awaitReady(brokerLog);
     } catch (IOException | RuntimeException e) {
@@ -99,12 +105,40 @@ public final class EmbeddedKafka implements AutoCloseable {
     return bootstrapServers;
   }
 
+  /**
+   * The owner will stop the broker at JVM exit once the broker's clients are closed. Shutdown hooks
+   * run at once, so without this the broker's own hook would stop it under clients still polling.
+   */
+  public void ownerStopsAtExit() {
+    ownerStopsAtExit = true;
+  }
+
+  /** The safety hook: the child JVM never outlives this one, and goes after its clients where an owner stops them. */
+  private void closeAtExit() {
+    if (ownerStopsAtExit) {
+      try {
+        stopped.await(OWNER_STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    close();
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    try {
+      stopBroker();
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private void stopBroker() {
     if (process.isAlive()) {
       process.destroy();
       try {
