@@ -66,7 +66,12 @@ class ShutdownTest {
       }
       assertThat(accord.waitFor(90, TimeUnit.SECONDS)).as("exited").isTrue();
     } finally {
-      accord.destroyForcibly();
+      if (accord.isAlive()) { // a failure above: still let its hooks stop the broker, which a kill would orphan
+        accord.toHandle().destroy();
+        if (!accord.waitFor(90, TimeUnit.SECONDS)) {
+          accord.destroyForcibly();
+        }
+      }
       AccordConfig config = AccordConfig.load(null, env);
       Database.drop(config.postgres());
       Vertx vertx = Vertx.vertx();
