@@ -76,9 +76,9 @@ public final class PersistenceVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<RawWrite>consumer(Addresses.PERSIST_RAW, this::admitWrite).completion(),
-        bus.<ResultBatch>consumer(Addresses.PERSIST_RESULTS, m -> answer(m, attempt(() -> storeResults(m.body())), "results")).completion(),
-        bus.<LoadEvents>consumer(Addresses.LOAD_EVENTS, m -> answer(m, attempt(() -> loadEvents(m.body().txnIds())), "load events")).completion(),
-        bus.<LoadOpenTransactions>consumer(Addresses.LOAD_OPEN, m -> answer(m, attempt(() -> loadOpen(m.body())), "load open")).completion()));
+        bus.<ResultBatch>consumer(Addresses.PERSIST_RESULTS, m -> answer(m, () -> storeResults(m.body()), "results")).completion(),
+        bus.<LoadEvents>consumer(Addresses.LOAD_EVENTS, m -> answer(m, () -> loadEvents(m.body().txnIds()), "load events")).completion(),
+        bus.<LoadOpenTransactions>consumer(Addresses.LOAD_OPEN, m -> answer(m, () -> loadOpen(m.body()), "load open")).completion()));
   }
 
   @Override
@@ -86,16 +86,14 @@ public final class PersistenceVerticle extends VerticleBase {
     return pool == null ? Future.succeededFuture() : pool.close();
   }
 
-  /** The work's future; a failed one if it throws before returning one, so that every message is answered. */
-  private static <T> Future<T> attempt(Supplier<Future<T>> work) {
+  /** Replies with the work's outcome; work that throws before returning its future fails too, so every message is answered. */
+  private static <T> void answer(Message<?> message, Supplier<Future<T>> start, String what) {
+    Future<T> work;
     try {
-      return work.get();
+      work = start.get();
     } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      work = Future.failedFuture(e);
     }
-  }
-
-  private static <T> void answer(Message<?> message, Future<T> work, String what) {
     work.onSuccess(message::reply).onFailure(e -> {
       log.atError().addKeyValue("operation", what).setCause(e).log("persistence operation failed");
       message.fail(503, what + " could not be stored: " + e.getMessage());
@@ -136,7 +134,8 @@ public final class PersistenceVerticle extends VerticleBase {
       outcomes = messages.stream().map(m -> Future.<RawWriteOutcome>failedFuture(e)).toList();
     }
     for (int i = 0; i < messages.size(); i++) {
-      answer(messages.get(i), outcomes.get(i), "raw events");
+      Future<RawWriteOutcome> outcome = outcomes.get(i);
+      answer(messages.get(i), () -> outcome, "raw events");
     }
     Future.join(outcomes).onComplete(done -> {
       writesInFlight--;
