@@ -81,7 +81,7 @@ public final class Accord {
         .compose(config -> {
           ApiVerticle api = new ApiVerticle(config);
           MetricsVerticle scrape = new MetricsVerticle(config.metrics(), registry);
-          return vertx.deployVerticle(new PersistenceVerticle(config.postgres())).onSuccess(deployments::add)
+          return vertx.deployVerticle(new PersistenceVerticle(config.postgres(), metrics)).onSuccess(deployments::add)
               .compose(v -> vertx.deployVerticle(new CorrelationVerticle(config, metrics))).onSuccess(deployments::add)
               .compose(v -> vertx.deployVerticle(new IngestionVerticle(metrics))).onSuccess(deployments::add)
               .compose(v -> vertx.deployVerticle(new PushVerticle(config))).onSuccess(deployments::add)

@@ -30,6 +30,11 @@ public final class PipelineMetrics {
     WRITE_AHEAD_WAIT("write_ahead_wait"),
     /** The write-ahead to raw_events: the request to persistence and its answer. */
     WRITE_AHEAD("write_ahead"),
+    /**
+     * Within write_ahead, per statement: writes waiting behind those in flight share one, so this
+     * counts fewer than write_ahead where they merged.
+     */
+    WRITE_AHEAD_STATEMENT("write_ahead_statement"),
     /** Correlation's admission queue: a batch waits while the most batches are in flight. */
     CORRELATION_QUEUE("correlation_queue"),
     /** The batch's accord_record calls, pipelined to Redis. */

@@ -22,6 +22,8 @@ import com.accord.domain.FieldError;
 import com.accord.domain.ReconciliationResult;
 import com.accord.domain.TransactionEvent;
 import com.accord.infra.PgPools;
+import com.accord.metrics.PipelineMetrics;
+import com.accord.metrics.PipelineMetrics.Stage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -60,13 +62,15 @@ public final class PersistenceVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PersistenceVerticle.class);
 
   private final AccordConfig.Postgres config;
+  private final PipelineMetrics metrics;
   /** Write-aheads waiting for a statement, oldest first. */
   private final Queue<Message<RawWrite>> writesWaiting = new ArrayDeque<>();
   private int writesInFlight;
   private Pool pool;
 
-  public PersistenceVerticle(AccordConfig.Postgres config) {
+  public PersistenceVerticle(AccordConfig.Postgres config, PipelineMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -195,7 +199,9 @@ public final class PersistenceVerticle extends VerticleBase {
         column(events, TransactionEvent::source), column(events, TransactionEvent::eventId),
         column(events, TransactionEvent::txnId), column(events, EventJson::toJson))
         .addValue(receivedAts).addValue(via.name());
+    long started = System.nanoTime();
     return pool.preparedQuery(Sql.INSERT_RAW_EVENTS).execute(insert).compose(rows -> {
+      metrics.stage(Stage.WRITE_AHEAD_STATEMENT, started);
       boolean[] hadHistory = new boolean[events.size()];
       for (Row row : rows) {
         hadHistory[(int) (row.getLong("ord") - 1)] = row.getBoolean("has_history");

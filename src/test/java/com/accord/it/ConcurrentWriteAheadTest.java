@@ -79,6 +79,7 @@ class ConcurrentWriteAheadTest {
       requests.add(List.of(mobile(id).build()));
     }
     Collections.shuffle(requests, new Random(7));
+    String before = fixture.scrapeMetrics();
 
     List<HttpResult> answers = postConcurrently(requests);
 
@@ -92,10 +93,18 @@ class ConcurrentWriteAheadTest {
     assertThat(events).isEqualTo(requests.size());
     assertThat(statements).as("write-ahead statements for %s requests", requests.size()).isLessThan(events);
     assertThat(stored.getLong("times")).as("receive times, against %s statements", statements).isGreaterThan(statements);
+    String after = fixture.scrapeMetrics();
+    assertThat(stageCount(after, "write_ahead") - stageCount(before, "write_ahead")).as("write-aheads").isEqualTo(requests.size());
+    assertThat(stageCount(after, "write_ahead_statement") - stageCount(before, "write_ahead_statement"))
+        .as("write-ahead statements counted").isEqualTo(statements);
     for (int t = 0; t < transactions; t += 40) {
       fixture.awaitStatus("WAM-" + t, "MATCHED");
     }
     fixture.awaitStatus("WAM-" + (transactions - 1), "MATCHED");
+  }
+
+  private static double stageCount(String metrics, String stage) {
+    return AccordFixture.series(metrics, "accord_pipeline_stage_seconds_count", "stage=\"" + stage + "\"");
   }
 
   @Test
