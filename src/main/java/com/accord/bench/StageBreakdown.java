@@ -37,7 +37,8 @@ final class StageBreakdown {
     for (PipelineMetrics.Stage stage : PipelineMetrics.Stage.values()) {
       Timer timer = registry.find(PipelineMetrics.STAGE).tag("stage", stage.tag()).timer();
       if (timer != null) {
-        timers.put("stage: " + stage.tag(), reading(timer, "batches"));
+        timers.put("stage: " + stage.tag(),
+            reading(timer, stage == PipelineMetrics.Stage.WRITE_AHEAD_STATEMENT ? "statements" : "batches"));
       }
     }
     for (Timer timer : registry.find(PipelineMetrics.DETECTION).timers()) {
