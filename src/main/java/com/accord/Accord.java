@@ -123,7 +123,7 @@ public final class Accord {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.atInfo().log("stopping");
-      try {
+      try { // waiting is right here: this is the JVM's shutdown thread, not an event loop
         stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
         log.atInfo().log("stopped");
       } catch (InterruptedException e) {

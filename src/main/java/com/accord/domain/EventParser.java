@@ -457,15 +457,15 @@ public final class EventParser {
       if (text == null) {
         return null;
       }
-      try {
-        if (!FOUR_DIGIT_YEAR.matcher(text).matches()) {
-          throw new DateTimeException("the year is not four digits");
+      if (FOUR_DIGIT_YEAR.matcher(text).matches()) {
+        try {
+          return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeException e) {
+          // reported below, like a year that is not four digits
         }
-        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-      } catch (DateTimeException e) {
-        error(TIMESTAMP, "must be an RFC 3339 timestamp with offset, like '2026-11-27T10:15:30Z', got " + quote(text));
-        return null;
       }
+      error(TIMESTAMP, "must be an RFC 3339 timestamp with offset, like '2026-11-27T10:15:30Z', got " + quote(text));
+      return null;
     }
 
     private Map<String, String> metadata() {
