@@ -188,6 +188,21 @@ public final class BenchReport {
         column.machineBusy() * 100, column.cores())));
     table.add(cpuLine("events/s the cores could carry at this cost", column -> number(column.cpuBoundEventsPerSecond())));
     table.add(cpuLine("events/s over the profiled time", column -> number(column.eventsPerSecond())));
+    List<String> heapGroups = new ArrayList<>();
+    for (CpuProfile.Usage column : cpu) {
+      column.allocatedByGroup().keySet().stream().filter(g -> !heapGroups.contains(g)).forEach(heapGroups::add);
+    }
+    for (String group : heapGroups) {
+      table.add(cpuLine("heap KB allocated per event: " + group, column -> column.allocatedByGroup().containsKey(group)
+          ? micros(column.kilobytesPerEvent(group)) : "—"));
+    }
+    if (!heapGroups.isEmpty()) {
+      table.add(cpuLine("heap KB allocated per event: all of this JVM", column -> micros(column.kilobytesPerEvent(null))));
+    }
+    table.add(cpuLine("GC pauses (stopping every thread of this JVM): count, total, longest", column -> {
+      HeapProfile.Pauses pauses = column.pauses();
+      return String.format(Locale.ROOT, "%,d, %,d ms, %,d ms", pauses.count(), pauses.total().toMillis(), pauses.longest().toMillis());
+    }));
     return table;
   }
 
@@ -282,7 +297,9 @@ public final class BenchReport {
           .append("read from `/proc` before and after it and divided by the phase's events. Every process shares the same ")
           .append("cores, so the cores divided by the total is the most this machine could carry with the same work per event, ")
           .append("before any waiting is counted. In the ceiling's column \"this JVM\" is the ceiling's own writer; in the ")
-          .append("others it is Accord together with the bench's load generator and Kafka producer.\n\n");
+          .append("others it is Accord together with the bench's load generator and Kafka producer. Below the CPU, the heap ")
+          .append("this JVM's threads allocated per event (HotSpot's per-thread counts, the load generator's threads apart from ")
+          .append("Accord's) and the garbage collector's pauses in the phase, which stop Accord whoever made the garbage.\n\n");
       appendMarkdownTable(md, cpuTable());
     }
     md.append("\n![Achieved against ceiling, and latency percentiles](").append(SVG_FILE).append(")\n");

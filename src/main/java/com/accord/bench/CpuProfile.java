@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * JVM by thread group — Accord's event loops and workers, the Kafka clients, the garbage collector,
  * the JIT compiler, the load generator. Divided by the events of the phase, it is the CPU cost of
  * one event, and two cores divided by that cost is the most this machine could carry with the
- * same work: the bound a throughput target meets before any waiting is counted.
+ * same work: the bound a throughput target meets before any waiting is counted. Beside it, the heap
+ * this JVM allocated per event and the garbage collector's pauses ({@link HeapProfile}).
  *
  * <p>Times are in clock ticks of {@code USER_HZ}, which Linux fixes at 100 per second for user
  * space on every mainstream architecture. A backend that exited during the phase is counted
@@ -47,16 +48,44 @@ final class CpuProfile {
       Map.entry("this JVM: JIT compiler", name -> name.contains("CompilerThre") || name.startsWith("Sweeper thread")),
       Map.entry("this JVM: bench load generator (main thread)", name -> name.equals("main") || name.equals("java")));
 
+  static final String HEAP_LOAD_GENERATOR = "the benchmark: load generator, its Kafka producer and HTTP client, samplers";
+  static final String HEAP_OTHER_THREADS = "Accord: other threads";
+
+  /**
+   * This JVM's thread groups for the heap, by full thread name. The load generator's threads are
+   * told apart from Accord's here: its garbage is collected in pauses that stop Accord too.
+   */
+  private static final List<Map.Entry<String, Predicate<String>>> HEAP_GROUPS = List.of(
+      Map.entry(HEAP_LOAD_GENERATOR, name -> name.equals("main") || name.startsWith("http-sink") || name.startsWith("HttpClient")
+          || name.startsWith("bench-") || name.contains("accord-simulator")),
+      Map.entry("Accord: Vert.x event loops", name -> name.startsWith("vert.x-eventloop")),
+      Map.entry("Accord: Vert.x workers", name -> name.startsWith("vert.x-worker") || name.startsWith("vert.x-internal")),
+      Map.entry("Accord: Kafka consumer and dead-letter producer", name -> name.startsWith("kafka-") || name.startsWith("vert.x-kafka")));
+
   private CpuProfile() {}
 
-  /** CPU ticks by component, and the machine's busy and total ticks, at one moment. */
-  record Reading(long nanoTime, Map<String, Long> ticks, long machineBusy, long machineTotal) {}
+  /**
+   * CPU ticks by component, the machine's busy and total ticks, and the heap each of this JVM's
+   * threads had allocated, at one moment.
+   */
+  record Reading(long nanoTime, Map<String, Long> ticks, long machineBusy, long machineTotal,
+      Map<Long, HeapProfile.ThreadBytes> allocated) {}
 
   /**
    * @param byComponent CPU time per component, largest first
    * @param machineBusy the share of all cores' time that was busy, whoever used it
+   * @param allocatedByGroup heap bytes this JVM's threads allocated, by group, largest first
+   * @param pauses the garbage collector's pauses that began in the phase
    */
-  record Usage(String phase, long events, Duration elapsed, int cores, Map<String, Duration> byComponent, double machineBusy) {
+  record Usage(String phase, long events, Duration elapsed, int cores, Map<String, Duration> byComponent, double machineBusy,
+      Map<String, Long> allocatedByGroup, HeapProfile.Pauses pauses) {
+
+    /** Heap kilobytes allocated per event, by one group or (null) by all of this JVM. */
+    double kilobytesPerEvent(String group) {
+      long bytes = group == null ? allocatedByGroup.values().stream().mapToLong(Long::longValue).sum()
+          : allocatedByGroup.getOrDefault(group, 0L);
+      return events == 0 ? 0 : bytes / 1e3 / events;
+    }
 
     Duration total() {
       return byComponent.values().stream().reduce(Duration.ZERO, Duration::plus);
@@ -127,7 +156,8 @@ final class CpuProfile {
       }
       ticks.put(OTHER_THREADS, Math.max(0, selfTotal - named));
       long[] machine = machineTicks();
-      return Optional.of(new Reading(System.nanoTime(), ticks, machine[0], machine[1]));
+      return Optional.of(new Reading(System.nanoTime(), ticks, machine[0], machine[1],
+          HeapProfile.allocatedBytes(HEAP_GROUPS, HEAP_OTHER_THREADS)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -194,7 +224,8 @@ final class CpuProfile {
     long total = after.machineTotal() - before.machineTotal();
     double busy = total <= 0 ? 0 : (double) (after.machineBusy() - before.machineBusy()) / total;
     return new Usage(phase, events, Duration.ofNanos(after.nanoTime() - before.nanoTime()),
-        Runtime.getRuntime().availableProcessors(), sorted, busy);
+        Runtime.getRuntime().availableProcessors(), sorted, busy, HeapProfile.allocatedBetween(before.allocated(), after.allocated()),
+        HeapProfile.pausesBetween(before.nanoTime(), after.nanoTime()));
   }
 
   /** Busy and total ticks of all cores: the first line of /proc/stat. */

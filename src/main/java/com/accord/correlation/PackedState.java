@@ -197,7 +197,7 @@ public final class PackedState {
     if (nanos == 0) {
       return millis;
     }
-    String fraction = String.format("%06d", nanos);
+    String fraction = Integer.toString(1_000_000 + nanos).substring(1); // six digits, leading zeros kept
     int end = fraction.length();
     while (fraction.charAt(end - 1) == '0') {
       end--;

@@ -248,7 +248,12 @@ public final class EventParser {
   }
 
   private static boolean hasControlCharacter(String value) {
-    return value.codePoints().anyMatch(Character::isISOControl);
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) { // every control character is in the BMP
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads one event object, collecting every error instead of stopping at the first. */
@@ -390,8 +395,12 @@ public final class EventParser {
         return null;
       }
       // Measured on the text before BigDecimal sees it, so a megabyte of digits costs nothing.
-      int integerDigits = matcher.group(1).replaceFirst("^0+", "").length();
-      int fractionDigits = matcher.group(2) == null ? 0 : matcher.group(2).length();
+      int integerStart = matcher.start(1);
+      while (integerStart < matcher.end(1) && text.charAt(integerStart) == '0') {
+        integerStart++;
+      }
+      int integerDigits = matcher.end(1) - integerStart;
+      int fractionDigits = matcher.start(2) < 0 ? 0 : matcher.end(2) - matcher.start(2);
       return digitsWithinLimits(integerDigits, fractionDigits, text) ? new BigDecimal(text) : null;
     }
 

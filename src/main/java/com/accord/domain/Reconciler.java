@@ -132,8 +132,19 @@ public final class Reconciler {
   }
 
   /** Accounts are compared as written without spaces and letter case (IBANs are printed in groups of four). */
-  private static String normaliseAccount(String account) {
-    return account.replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
+  /** Without whitespace (regex {@code \\s}: space, tab, line feed, vertical tab, form feed, carriage return), upper case. */
+  static String normaliseAccount(String account) {
+    StringBuilder kept = null;
+    for (int i = 0; i < account.length(); i++) {
+      char c = account.charAt(i);
+      boolean whitespace = c == ' ' || (c >= '\t' && c <= '\r');
+      if (whitespace && kept == null) {
+        kept = new StringBuilder(account.length()).append(account, 0, i);
+      } else if (!whitespace && kept != null) {
+        kept.append(c);
+      }
+    }
+    return (kept == null ? account : kept.toString()).toUpperCase(Locale.ROOT);
   }
 
   private static void reportDuplicates(String source, List<TransactionEvent> events, List<Discrepancy> out) {

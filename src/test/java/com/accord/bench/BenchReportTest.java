@@ -61,9 +61,14 @@ class BenchReportTest {
     Map<String, Duration> used = new LinkedHashMap<>();
     used.put(CpuProfile.POSTGRES, Duration.ofSeconds(9));
     used.put(CpuProfile.REDIS, Duration.ofMillis(500));
-    CpuProfile.Usage kafka = new CpuProfile.Usage("Kafka", 100_000, Duration.ofSeconds(10), 2, used, 0.5);
+    Map<String, Long> allocated = new LinkedHashMap<>();
+    allocated.put(CpuProfile.HEAP_LOAD_GENERATOR, 3_000_000_000L);
+    allocated.put(CpuProfile.HEAP_OTHER_THREADS, 250_000_000L);
+    CpuProfile.Usage kafka = new CpuProfile.Usage("Kafka", 100_000, Duration.ofSeconds(10), 2, used, 0.5, allocated,
+        new HeapProfile.Pauses(12, Duration.ofMillis(340), Duration.ofMillis(51)));
     CpuProfile.Usage ceiling = new CpuProfile.Usage("ceiling", 1_000_000, Duration.ofSeconds(20), 2,
-        Map.of(CpuProfile.POSTGRES, Duration.ofSeconds(30)), 0.75);
+        Map.of(CpuProfile.POSTGRES, Duration.ofSeconds(30)), 0.75, Map.of(CpuProfile.HEAP_OTHER_THREADS, 50_000_000L),
+        HeapProfile.Pauses.NONE);
     String md = sample().cpu(ceiling).cpu(kafka).markdown();
 
     assertThat(md).contains("## Where the CPU went")
@@ -74,7 +79,12 @@ class BenchReportTest {
         .contains("| machine busy, all processes | 75 % of 2 cores | 50 % of 2 cores |")
         .as("2 cores ÷ 95 µs per event")
         .contains("| events/s the cores could carry at this cost | 66,667 | 21,053 |")
-        .contains("| events/s over the profiled time | 50,000 | 10,000 |");
+        .contains("| events/s over the profiled time | 50,000 | 10,000 |")
+        .as("3 GB ÷ 100,000 events; a group a column lacks is a dash")
+        .contains("| heap KB allocated per event: " + CpuProfile.HEAP_LOAD_GENERATOR + " | — | 30 |")
+        .contains("| heap KB allocated per event: " + CpuProfile.HEAP_OTHER_THREADS + " | 0.1 | 2.5 |")
+        .contains("| heap KB allocated per event: all of this JVM | 0.1 | 33 |")
+        .contains("| GC pauses (stopping every thread of this JVM): count, total, longest | 0, 0 ms, 0 ms | 12, 340 ms, 51 ms |");
   }
 
   @Test

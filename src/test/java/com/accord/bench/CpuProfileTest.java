@@ -43,6 +43,43 @@ class CpuProfileTest {
   }
 
   @Test
+  void heapAllocatedByTheLoadGeneratorIsToldApartFromAccordsAndGcPausesAreCounted() throws Exception {
+    CpuProfile.Reading before = CpuProfile.read().orElseThrow();
+    CountDownLatch read = new CountDownLatch(1);
+    AtomicLong kept = new AtomicLong();
+    Thread generator = new Thread(() -> {
+      // 64 MB in 64 KiB arrays, as a Kafka producer's compression buffers come
+      for (int i = 0; i < 1024; i++) {
+        byte[] buffer = new byte[64 * 1024];
+        buffer[i] = 1;
+        kept.addAndGet(buffer[i]);
+      }
+      awaitQuietly(read);
+    }, "http-sink-sender-test");
+    generator.start();
+    while (kept.get() < 1024) {
+      Thread.sleep(5);
+    }
+    long gcFrom = System.nanoTime();
+    System.gc();
+    CpuProfile.Reading after = CpuProfile.read().orElseThrow();
+    read.countDown();
+    generator.join();
+
+    CpuProfile.Usage usage = CpuProfile.between("test", before, after, 1000);
+    assertThat(usage.allocatedByGroup().get(CpuProfile.HEAP_LOAD_GENERATOR)).isBetween(64L * 1024 * 1024, 80L * 1024 * 1024);
+    assertThat(usage.kilobytesPerEvent(CpuProfile.HEAP_LOAD_GENERATOR)).isGreaterThan(67.0);
+    assertThat(usage.allocatedByGroup()).doesNotContainKey("Accord: Vert.x event loops");
+    // the notification of a collection comes on a JMX thread after it ends
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (HeapProfile.pausesBetween(gcFrom, System.nanoTime()).count() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(HeapProfile.pausesBetween(gcFrom, System.nanoTime()).count()).isPositive();
+    assertThat(HeapProfile.pausesBetween(System.nanoTime(), Long.MAX_VALUE)).isEqualTo(HeapProfile.Pauses.NONE);
+  }
+
+  @Test
   void aProcessNameWithSpacesAndParenthesesIsRead() {
     String line = "4242 (odd (name) x) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 567 89 10 20 0 1 0 100 1000 10 "
         + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";

@@ -1,6 +1,9 @@
 package com.accord.domain;
 
 import static com.accord.domain.Events.ACCOUNT;
+import java.util.Locale;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import static com.accord.domain.Events.T0;
 import static com.accord.domain.Events.TXN;
 import static com.accord.domain.Events.core;
@@ -189,6 +192,13 @@ class ReconcilerTest {
 
       assertThat(result.status()).isEqualTo(ResultStatus.MATCHED);
       assertThat(result.discrepancies()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DE89 3704 0044", "de8937040044", " \tDe89\n\u000B3704\f0044\r ", "GB29\u00A0NWBK", "", "  ",
+        "\u2003x y\u2003"})
+    void accountsLoseExactlyTheWhitespaceOfRegexBackslashS(String account) {
+      assertThat(Reconciler.normaliseAccount(account)).isEqualTo(account.replaceAll("\\s+", "").toUpperCase(Locale.ROOT));
     }
 
     @Test
