@@ -12,10 +12,12 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.CredentialValidationException;
 import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,14 @@ import org.slf4j.LoggerFactory;
  * configured clock skew, and an expiry that must be present. When a token names a key the
  * verifier does not have, the JWKS is fetched again — at most every few seconds, so forged kids
  * cannot make Accord hammer the issuer.
+ *
+ * <p>A client sends the same token with every request, and checking its RSA signature was the
+ * largest single cost of a small request on an event loop. A token that passed every check is
+ * therefore believed again, without the checks, for at most {@link #VERIFIED_TOKEN_TTL} and never
+ * past its own expiry (the clock skew is not extended to it: a token past its expiry is checked
+ * again, skew and all). Each request gets a user of its own, copied from what the checks found.
+ * Loading the keys again forgets every token verified so far. At most {@link #VERIFIED_TOKENS_MAX}
+ * tokens are kept; beyond that a token is checked every time.
  */
 public final class TokenVerifier implements JWTAuth {
 
@@ -37,6 +47,13 @@ public final class TokenVerifier implements JWTAuth {
   private final Supplier<Future<List<JsonObject>>> keySource;
   private volatile JWTAuth delegate;
   private volatile long refreshedAtMillis;
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+  static final int VERIFIED_TOKENS_MAX = 10_000;
+  static final Duration VERIFIED_TOKEN_TTL = Duration.ofSeconds(60);
+
+  /** What the checks of one token found, and until when it is believed without them. */
+  private record Verified(JsonObject principal, JsonObject attributes, long untilMillis) {}
 
   private TokenVerifier(Vertx vertx, AccordConfig.Security config, Supplier<Future<List<JsonObject>>> keySource) {
     this.vertx = vertx;
@@ -96,6 +113,7 @@ public final class TokenVerifier implements JWTAuth {
           .setLeeway((int) config.clockSkew().toSeconds())
           .setIgnoreExpiration(false);
       delegate = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(allowed).setJWTOptions(checks));
+      verified.clear(); // a key withdrawn since is no longer believed through its tokens
       log.atInfo().addKeyValue("keys", allowed.size()).addKeyValue("issuer", config.issuer()).log("token signing keys loaded");
       return null;
     });
@@ -113,14 +131,45 @@ public final class TokenVerifier implements JWTAuth {
   }
 
   private Future<User> verify(Credentials credentials) {
+    String token = credentials instanceof TokenCredentials bearer ? bearer.getToken() : null;
+    long now = System.currentTimeMillis();
+    Verified known = token == null ? null : verified.get(token);
+    if (known != null) {
+      if (now < known.untilMillis()) {
+        return Future.succeededFuture(User.create(known.principal().copy(), known.attributes().copy()));
+      }
+      verified.remove(token, known);
+    }
     return delegate.authenticate(credentials).compose(user -> {
       // JWT validation accepts a token without exp; Accord does not
       JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-      if (!claims.containsKey("exp")) {
+      if (!(claims.getValue("exp") instanceof Number exp)) {
         return Future.failedFuture(new CredentialValidationException("token has no expiry"));
+      }
+      if (token != null) {
+        remember(token, user, Math.min(exp.longValue() * 1000, now + VERIFIED_TOKEN_TTL.toMillis()), now);
       }
       return Future.succeededFuture(user);
     });
+  }
+
+  private void remember(String token, User user, long untilMillis, long now) {
+    if (untilMillis <= now) {
+      return; // accepted within the clock skew past its expiry: checked again each time
+    }
+    if (verified.size() >= VERIFIED_TOKENS_MAX) {
+      verified.values().removeIf(v -> v.untilMillis() <= now);
+      if (verified.size() >= VERIFIED_TOKENS_MAX) {
+        return;
+      }
+    }
+    verified.put(token, new Verified(user.principal().copy(), user.attributes().copy(), untilMillis));
+  }
+
+  /** How many verified tokens are believed without their checks now. */
+  int tokensBelieved() {
+    long now = System.currentTimeMillis();
+    return (int) verified.values().stream().filter(v -> now < v.untilMillis()).count();
   }
 
   @Override
