@@ -5,11 +5,11 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Predicate;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
@@ -27,7 +27,9 @@ final class HeapProfile {
 
   /** Pauses kept for the windows still to be asked about: at one a second, well over an hour. */
   private static final int PAUSES_KEPT = 10_000;
-  private static final ConcurrentLinkedDeque<Pause> PAUSES = new ConcurrentLinkedDeque<>();
+  /** Oldest first; guarded by itself (a pause is added about once a second, read once a phase). */
+  private static final ArrayDeque<Pause> PAUSES = new ArrayDeque<>();
+
   static {
     for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (collector instanceof NotificationEmitter emitter) {
@@ -60,9 +62,11 @@ final class HeapProfile {
     // (tens of ms apart): the notice comes right after the pause ends, so the start is its arrival
     // less the pause
     Duration duration = Duration.ofMillis(info.getGcInfo().getDuration());
-    PAUSES.addLast(new Pause(System.nanoTime() - duration.toNanos(), duration));
-    while (PAUSES.size() > PAUSES_KEPT) {
-      PAUSES.pollFirst();
+    synchronized (PAUSES) {
+      PAUSES.addLast(new Pause(System.nanoTime() - duration.toNanos(), duration));
+      if (PAUSES.size() > PAUSES_KEPT) {
+        PAUSES.pollFirst();
+      }
     }
   }
 
@@ -71,7 +75,11 @@ final class HeapProfile {
     int count = 0;
     Duration total = Duration.ZERO;
     Duration longest = Duration.ZERO;
-    for (Pause pause : PAUSES) {
+    List<Pause> pauses;
+    synchronized (PAUSES) {
+      pauses = List.copyOf(PAUSES);
+    }
+    for (Pause pause : pauses) {
       if (pause.startNanoTime() >= fromNanoTime && pause.startNanoTime() < toNanoTime) {
         count++;
         total = total.plus(pause.duration());
