@@ -115,15 +115,17 @@ public final class Accord {
 
   /**
    * Stops this Accord, then its Vert.x, when the JVM is asked to exit (SIGTERM, Ctrl-C): in order,
-   * the API first and the embedded broker last, after the consumers reading from it.
+   * the API first and the embedded broker last, after the consumers reading from it. Call it before
+   * announcing that Accord runs. If the JVM is already exiting (a signal came first), it stops
+   * Accord in order at once, on the calling thread: the broker's own hook waits for that.
    */
   public void stopAtExit() {
     if (broker != null) {
       broker.ownerStopsAtExit();
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable stopInOrder = () -> {
       log.atInfo().log("stopping");
-      try { // waiting is right here: this is the JVM's shutdown thread, not an event loop
+      try { // waiting is right here: this is the JVM's shutdown thread (or main, once it exits), not an event loop
         stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
         log.atInfo().log("stopped");
       } catch (InterruptedException e) {
@@ -131,7 +133,12 @@ public final class Accord {
       } catch (ExecutionException | TimeoutException e) {
         log.atError().setCause(e).log("Accord did not stop in order; exiting anyway");
       }
-    }, "accord-shutdown"));
+    };
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(stopInOrder, "accord-shutdown"));
+    } catch (IllegalStateException exiting) {
+      stopInOrder.run();
+    }
   }
 
   /** Undeploys in reverse order (the API stops taking requests before what serves it goes), then stops the broker. */

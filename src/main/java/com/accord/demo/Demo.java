@@ -93,6 +93,7 @@ public final class Demo {
       printTryIt(api, run.truth(), report, passwords.get("auditor"));
     }
     if (options.has("keep-running")) {
+      accord.stopAtExit(); // before "keeps running": a Ctrl-C from then on stops it in order
       out.printf("%nDashboard: %s/  (sign in as admin, operator or auditor with the passwords above)%n", api);
       out.println("Inject a mismatch and watch it arrive in the overview's live feed, no reload needed:");
       out.printf("  TOKEN=$(curl -s %s/api/v1/auth/token -H 'Content-Type: application/json' \\%n"
@@ -102,7 +103,6 @@ public final class Demo {
           + "    {\\\"event_id\\\":\\\"c-$$\\\",\\\"source\\\":\\\"core\\\",\\\"txn_id\\\":\\\"LIVE-$$\\\",\\\"amount\\\":\\\"100.00\\\",\\\"currency\\\":\\\"EUR\\\",\\\"status\\\":\\\"POSTED\\\",\\\"account\\\":\\\"DE89370400440532013000\\\",\\\"timestamp\\\":\\\"$(date -u +%%FT%%TZ)\\\"},%n"
           + "    {\\\"event_id\\\":\\\"g-$$\\\",\\\"source\\\":\\\"gateway\\\",\\\"txn_id\\\":\\\"LIVE-$$\\\",\\\"amount\\\":\\\"105.00\\\",\\\"currency\\\":\\\"EUR\\\",\\\"status\\\":\\\"SETTLED\\\",\\\"account\\\":\\\"DE89370400440532013000\\\",\\\"timestamp\\\":\\\"$(date -u +%%FT%%TZ)\\\"}]\"%n", api);
       out.println("Accord keeps running (Ctrl-C stops it).");
-      accord.stopAtExit();
       Thread.currentThread().join();
     }
     accord.stop().eventually(vertx::close).await();
