@@ -131,8 +131,11 @@ public final class Reconciler {
         "status '" + event.status() + "' of event " + event.eventId() + " is not in the vocabulary of source " + event.source()));
   }
 
-  /** Accounts are compared as written without spaces and letter case (IBANs are printed in groups of four). */
-  /** Without whitespace (regex {@code \\s}: space, tab, line feed, vertical tab, form feed, carriage return), upper case. */
+  /**
+   * Accounts are compared as written without spaces and letter case (IBANs are printed in groups
+   * of four): without the whitespace of regex {@code \s} (space, tab, line feed, vertical tab, form
+   * feed, carriage return), in upper case.
+   */
   static String normaliseAccount(String account) {
     StringBuilder kept = null;
     for (int i = 0; i < account.length(); i++) {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * therefore believed again, without the checks, for at most {@link #VERIFIED_TOKEN_TTL} and never
  * past its own expiry (the clock skew is not extended to it: a token past its expiry is checked
  * again, skew and all). Each request gets a user of its own, copied from what the checks found.
- * Loading the keys again forgets every token verified so far. At most {@link #VERIFIED_TOKENS_MAX}
+ * Loading the keys again forgets every token verified so far, and a check that ran on the keys
+ * before a reload is not remembered. At most {@link #VERIFIED_TOKENS_MAX}
  * tokens are kept; beyond that a token is checked every time.
  */
 public final class TokenVerifier implements JWTAuth {
@@ -140,13 +141,14 @@ public final class TokenVerifier implements JWTAuth {
       }
       verified.remove(token, known);
     }
-    return delegate.authenticate(credentials).compose(user -> {
+    JWTAuth checks = delegate;
+    return checks.authenticate(credentials).compose(user -> {
       // JWT validation accepts a token without exp; Accord does not
       JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
       if (!(claims.getValue("exp") instanceof Number exp)) {
         return Future.failedFuture(new CredentialValidationException("token has no expiry"));
       }
-      if (token != null) {
+      if (token != null && checks == delegate) { // keys reloaded meanwhile: not believed on the old keys' word
         remember(token, user, Math.min(exp.longValue() * 1000, now + VERIFIED_TOKEN_TTL.toMillis()), now);
       }
       return Future.succeededFuture(user);
