@@ -377,7 +377,8 @@ public final class Bench {
    * The producer shares Accord's JVM, and Kafka's LZ4 allocates two 64 KiB buffers for every batch
    * it compresses (KAFKA-19025). A drain's batches hold hundreds of records; an open loop's, sent
    * within 2 ms, mostly one: 112 KB of garbage per event, five times Accord's own, collected in
-   * pauses that stop Accord's event loops too. Uncompressed, the producer allocates 10 KB per event.
+   * pauses that stop Accord's event loops too. Uncompressed, a record sent alone costs its sender
+   * about 6.5 KB (LatencyProducerTest), and the whole load generator 10–11 KB per event.
    */
   static Map<String, String> latencyProducer(AccordConfig.Kafka kafka) {
     Map<String, String> properties = new HashMap<>(kafka.properties());

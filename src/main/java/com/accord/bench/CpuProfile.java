@@ -218,14 +218,19 @@ final class CpuProfile {
         used.put(component, Duration.ofNanos(delta * NANOS_PER_TICK));
       }
     });
-    Map<String, Duration> sorted = new LinkedHashMap<>();
-    used.entrySet().stream().sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
-        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     long total = after.machineTotal() - before.machineTotal();
     double busy = total <= 0 ? 0 : (double) (after.machineBusy() - before.machineBusy()) / total;
     return new Usage(phase, events, Duration.ofNanos(after.nanoTime() - before.nanoTime()),
-        Runtime.getRuntime().availableProcessors(), sorted, busy, HeapProfile.allocatedBetween(before.allocated(), after.allocated()),
+        Runtime.getRuntime().availableProcessors(), largestFirst(used), busy, HeapProfile.allocatedBetween(before.allocated(), after.allocated()),
         HeapProfile.pausesBetween(before.nanoTime(), after.nanoTime()));
+  }
+
+  /** The same entries, the largest value first. */
+  static <V extends Comparable<? super V>> Map<String, V> largestFirst(Map<String, V> values) {
+    Map<String, V> sorted = new LinkedHashMap<>();
+    values.entrySet().stream().sorted(Map.Entry.<String, V>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
   }
 
   /** Busy and total ticks of all cores: the first line of /proc/stat. */

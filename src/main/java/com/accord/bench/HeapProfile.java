@@ -7,7 +7,6 @@ import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -124,10 +123,7 @@ final class HeapProfile {
       ThreadBytes then = before.get(id);
       byGroup.merge(now.group(), now.bytes() - (then == null ? 0 : then.bytes()), Long::sum);
     });
-    Map<String, Long> sorted = new LinkedHashMap<>();
-    byGroup.entrySet().stream().filter(e -> e.getValue() > 0)
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-    return sorted;
+    byGroup.values().removeIf(bytes -> bytes <= 0);
+    return CpuProfile.largestFirst(byGroup);
   }
 }
