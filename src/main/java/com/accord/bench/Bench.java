@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -135,6 +136,7 @@ public final class Bench {
     // ---- 1. ceilings ------------------------------------------------------------------------------
     Double slowerCeiling = null;
     RedisCeiling.Report redisCeiling = null;
+    Optional<CoreBudget> budget = Optional.empty();
     if (plan.runs("ceilings")) {
       out.println("== ceilings: PostgreSQL rows and Redis function calls, without Accord ==");
       PostgresCeiling.Report pg = PostgresCeiling.measure(configured.postgres().asAdmin(),
@@ -144,6 +146,8 @@ public final class Bench {
               configured.rules().window(), configured.correlation().retention()), out);
       report.setting("PostgreSQL", pg.serverVersion()).setting("Redis", redisCeiling.redisVersion());
       pg.full().cpu().ifPresent(report::cpu);
+      redisCeiling.throughput().cpu().ifPresent(report::cpu);
+      budget = CoreBudget.of(pg.full().cpu(), redisCeiling.throughput().cpu());
       double pgCeiling = pg.full().eventsPerSecond();
       double redisCalls = redisCeiling.throughput().callsPerSecond();
       slowerCeiling = Math.min(pgCeiling, redisCalls);
@@ -155,6 +159,13 @@ public final class Bench {
           .row("Redis ceiling: accord_record calls", redisCalls, "calls/s", null,
               "Accord's correlation function, pipelined " + redisCeiling.throughput().batchSize() + " per batch, "
                   + redisCeiling.throughput().connections() + " connections; one call per event");
+      double ceiling = slowerCeiling;
+      budget.ifPresent(b -> report.row("These cores with only the ceilings' work per event", b.eventsPerSecond(), "events/s",
+          ceiling, String.format(Locale.ROOT, "%d cores ÷ (the PostgreSQL ceiling's %.0f µs of CPU per event + the Redis "
+              + "ceiling's %.0f µs per call, every process, the JIT aside = %.0f µs): the most a pipeline that writes these rows "
+              + "and makes this call per event can carry here, before decoding an event, a broker or a load generator; "
+              + "0.7 of the slower ceiling needs at most %.0f µs per event", b.cores(), b.postgresMicros(), b.redisMicros(),
+              b.micros(), b.microsFor(0.7, ceiling))));
     }
 
     // ---- 2. Accord ------------------------------------------------------------------------------
@@ -191,6 +202,7 @@ public final class Bench {
         kafkaRate = kafka.eventsPerSecond();
         report.row("Accord end to end through Kafka", kafka.eventsPerSecond(), "events/s", slowerCeiling, kafka.describe());
         kafka.cpu().ifPresent(report::cpu);
+        atCeilingsCost(report, budget, kafka, slowerCeiling, "Accord's JVM, the broker, the load generator and its producer");
       }
       if (plan.runs("http")) {
         vacuum(config.postgres());
@@ -203,6 +215,7 @@ public final class Bench {
         httpRate = http.eventsPerSecond();
         report.row("Accord end to end through HTTP", http.eventsPerSecond(), "events/s", slowerCeiling, http.describe());
         http.cpu().ifPresent(report::cpu);
+        atCeilingsCost(report, budget, http, slowerCeiling, "Accord's JVM and the load generator's HTTP client");
       }
       if (plan.runs("latency")) {
         vacuum(config.postgres());
@@ -276,6 +289,24 @@ public final class Bench {
     }
 
     return allVerified ? 0 : 1;
+  }
+
+  /**
+   * The rate a drain's other work allows with PostgreSQL and Redis at the ceilings' cost: how much of
+   * the gap to the ceiling is Accord's database and Redis work, and how much everything else.
+   */
+  private static void atCeilingsCost(BenchReport report, Optional<CoreBudget> budget, Throughput run, Double slowerCeiling,
+      String otherWork) {
+    if (budget.isEmpty() || run.cpu().isEmpty()) {
+      return;
+    }
+    CoreBudget b = budget.get();
+    CpuProfile.Usage cpu = run.cpu().get();
+    report.row("These cores at the " + run.via() + " run's other work, PostgreSQL and Redis at the ceilings' cost",
+        b.eventsPerSecondWith(cpu), "events/s", slowerCeiling, String.format(Locale.ROOT,
+            "%d cores ÷ (the ceilings' %.0f µs + the %s run's %.0f µs of CPU per event outside PostgreSQL, Redis and the JIT: %s); "
+                + "measured in the run, PostgreSQL %.0f µs and Redis %.0f µs per event", b.cores(), b.micros(), run.via(),
+            CoreBudget.otherMicros(cpu), otherWork, cpu.microsPerEvent(CpuProfile.POSTGRES), cpu.microsPerEvent(CpuProfile.REDIS)));
   }
 
   // ---- sustained throughput ------------------------------------------------------------------------

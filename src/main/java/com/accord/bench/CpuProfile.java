@@ -38,6 +38,7 @@ final class CpuProfile {
   static final String REDIS = "Redis";
   static final String BROKER = "Kafka broker (child JVM)";
   static final String OTHER_THREADS = "this JVM: other threads";
+  static final String JIT = "this JVM: JIT compiler";
 
   /** This JVM's thread groups, by the thread name's start as {@code /proc} shows it (15 characters at most). */
   private static final List<Map.Entry<String, Predicate<String>>> THREAD_GROUPS = List.of(
@@ -45,7 +46,7 @@ final class CpuProfile {
       Map.entry("this JVM: Vert.x workers", name -> name.startsWith("vert.x-worker") || name.startsWith("vert.x-internal")),
       Map.entry("this JVM: Kafka clients", name -> name.startsWith("kafka-") || name.startsWith("vert.x-kafka")),
       Map.entry("this JVM: garbage collector", name -> name.startsWith("GC ") || name.startsWith("G1 ")),
-      Map.entry("this JVM: JIT compiler", name -> name.contains("CompilerThre") || name.startsWith("Sweeper thread")),
+      Map.entry(JIT, name -> name.contains("CompilerThre") || name.startsWith("Sweeper thread")),
       Map.entry("this JVM: bench load generator (main thread)", name -> name.equals("main") || name.equals("java")));
 
   static final String HEAP_LOAD_GENERATOR = "the benchmark: load generator, its Kafka producer and HTTP client, samplers";

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,8 +73,13 @@ public final class RedisCeiling {
     }
   }
 
-  /** {@code calls} in all; the rate is of the {@code measuredCalls} made in {@code elapsed} after the warm-up. */
-  public record Throughput(long calls, long measuredCalls, Duration elapsed, int batchSize, int connections) {
+  /**
+   * {@code calls} in all; the rate is of the {@code measuredCalls} made in {@code elapsed} after the
+   * warm-up. {@code cpu}: every process's CPU over all the calls (Redis's own, and this JVM's as the
+   * caller), empty off Linux.
+   */
+  public record Throughput(long calls, long measuredCalls, Duration elapsed, int batchSize, int connections,
+      Optional<CpuProfile.Usage> cpu) {
     public double callsPerSecond() {
       return elapsed.isZero() ? 0 : measuredCalls * 1e9 / elapsed.toNanos();
     }
@@ -123,6 +129,7 @@ public final class RedisCeiling {
     AtomicLong nextBatch = new AtomicLong();
     AtomicLong done = new AtomicLong();
     SteadyRate rate = new SteadyRate(settings.calls() / 4);
+    Optional<CpuProfile.Reading> cpuBefore = CpuProfile.read();
     long started = System.nanoTime();
     try {
       List<Future<?>> running = new ArrayList<>();
@@ -153,7 +160,9 @@ public final class RedisCeiling {
       workers.shutdownNow();
     }
     Duration elapsed = rate.measuredElapsed(started, System.nanoTime());
-    Throughput throughput = new Throughput(done.get(), rate.measuredUnits(), elapsed, perBatch, settings.connections());
+    Optional<CpuProfile.Usage> cpu = cpuBefore.flatMap(before -> CpuProfile.read()
+        .map(after -> CpuProfile.between("Redis ceiling (accord_record)", before, after, done.get())));
+    Throughput throughput = new Throughput(done.get(), rate.measuredUnits(), elapsed, perBatch, settings.connections(), cpu);
     progress.printf("redis ceiling: %,.0f calls/s (%,d calls in %.1f s after a warm-up quarter)%n", throughput.callsPerSecond(), rate.measuredUnits(),
         elapsed.toMillis() / 1000.0);
     log.atInfo().addKeyValue("calls", done.get()).addKeyValue("callsPerSecond", Math.round(throughput.callsPerSecond()))

@@ -33,6 +33,13 @@ class RedisCeilingTest {
 
     assertThat(report.throughput().calls()).isEqualTo(3000);
     assertThat(report.throughput().callsPerSecond()).isPositive();
+    if (CpuProfile.read().isPresent()) {
+      // ~30 µs of Redis per call: 3,000 calls are ~9 of /proc's 10 ms ticks
+      assertThat(report.throughput().cpu()).hasValueSatisfying(cpu -> {
+        assertThat(cpu.events()).isEqualTo(3000);
+        assertThat(cpu.microsPerEvent(CpuProfile.REDIS)).as("Redis's own CPU per call").isPositive();
+      });
+    }
     assertThat(report.redisVersion()).matches("\\d+\\..*");
     RedisCeiling.Memory memory = report.memory();
     // a transaction's packed state with one event is ~75 bytes of text, with its hash entry and wheel
