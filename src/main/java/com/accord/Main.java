@@ -42,7 +42,7 @@ public final class Main {
           "score a running Accord against a ground truth; exit 1 on any disagreement",
           (options, args) -> VerifyCommand.run(options, System.out)),
       new Command("bench", List.of("quick", "transactions", "http-transactions", "ceiling-events", "results-rows",
-          "phases", "latency-rate", "latency-phase", "api-rate", "api-phase", "api-warm-up", "docs", "config"),
+          "phases", "latency-rate", "latency-loads", "latency-phase", "api-rate", "api-phase", "api-warm-up", "docs", "config"),
           "measure Accord against this machine's ceilings and write docs/BENCHMARKS.md",
           (options, args) -> com.accord.bench.Bench.run(options, commandLine(args))));
 

@@ -63,7 +63,8 @@ public final class Bench {
 
   /** What a run measures and how much; {@code --quick} scales everything down for a few minutes' run. */
   record Plan(int transactions, int httpTransactions, long ceilingEvents, long resultRows, Duration latencyPhase,
-      int apiRate, Duration apiPhase, Duration apiWarmUp, Path docs, java.util.Set<String> phases, Integer latencyRate) {
+      int apiRate, Duration apiPhase, Duration apiWarmUp, Path docs, java.util.Set<String> phases, Integer latencyRate,
+      List<Double> latencyLoads) {
 
     static final List<String> PHASES = List.of("ceilings", "kafka", "http", "latency", "api");
 
@@ -86,7 +87,27 @@ public final class Bench {
           options.duration("api-warm-up", quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30)),
           Path.of(options.get("docs", "docs")),
           phases(options.get("phases", String.join(",", PHASES))),
-          options.integer("latency-rate"));
+          options.integer("latency-rate"),
+          // detection latency at half the measured maxima, as the target reads, and at a quarter to show the curve
+          shares(options.get("latency-loads", quick ? "0.5" : "0.5,0.25")));
+    }
+
+    private static List<Double> shares(String list) {
+      List<Double> shares = new ArrayList<>();
+      for (String item : list.split(",")) {
+        double share;
+        try {
+          share = Double.parseDouble(item.trim());
+        } catch (NumberFormatException e) {
+          share = Double.NaN;
+        }
+        if (!(share > 0 && share <= 1)) {
+          throw new IllegalArgumentException("--latency-loads takes shares of the measured maximum rate in (0, 1], "
+              + "comma separated, got '" + item + "' in '" + list + "'");
+        }
+        shares.add(share);
+      }
+      return List.copyOf(shares);
     }
 
     private static java.util.Set<String> phases(String list) {
@@ -218,43 +239,53 @@ public final class Bench {
         atCeilingsCost(report, budget, http, slowerCeiling, "Accord's JVM and the load generator's HTTP client");
       }
       if (plan.runs("latency")) {
-        vacuum(config.postgres());
-        double rate = plan.latencyRate() != null ? plan.latencyRate() : kafkaRate == null ? 1000 : kafkaRate / 2;
-        KafkaFloor.Report floor = KafkaFloor.measure(scenario.withSeed(scenario.seed() + 3), rate, plan.latencyPhase(), config.kafka(),
-            latencyProducer(config.kafka()), config.rules().expectedSources().size(), out);
-        report.latency(String.format("Kafka floor: the same producer → a bare consumer, no Accord, open loop at %,.0f events/s", rate),
-            floor.latency(), "last first-per-source event of a transaction due to be sent → that record returned by a poll, "
-                + "Accord's consumer settings, topics of the bench's own with the same partitions");
-        floor.cpu().ifPresent(report::cpu);
-        Latency latency;
-        try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(),
-            latencyProducer(config.kafka()))) {
-          latency = detectionLatency("Kafka", sink, scenario.withSeed(scenario.seed() + 2), rate, plan.latencyPhase(), config,
-              completions, registry);
-        }
-        report.latency(String.format("detection, Kafka, open loop at %,.0f events/s%s", rate,
-                kafkaRate == null ? "" : " (half the measured maximum)"), latency.summary(),
-            "last first-per-source event of a transaction due to be sent → its result persisted and pushed; from the scheduled send time");
-        report.row("JVM heap after GC at steady state", latency.heapAfterGcBytes() / 1e6, "MB", null,
-            "whole process: Accord and the bench's load generator, under the latency run's load");
-        latency.cpu().ifPresent(report::cpu);
-        report.stages(String.format("the detection latency run through Kafka at %,.0f events/s", rate), latency.stages());
+        // the share of the measured maxima first: the heap after GC is read under its load
+        List<Double> shares = plan.latencyRate() != null ? List.of(Double.NaN) : plan.latencyLoads();
+        for (int i = 0; i < shares.size(); i++) {
+          double share = shares.get(i);
+          double rate = plan.latencyRate() != null ? plan.latencyRate() : kafkaRate == null ? 1000 * share * 2 : kafkaRate * share;
+          double httpLatencyRate = plan.latencyRate() != null ? plan.latencyRate() : httpRate == null ? rate : httpRate * share;
+          String at = Double.isNaN(share) ? "" : String.format(Locale.ROOT, " at %.0f %%", share * 100);
+          vacuum(config.postgres());
+          KafkaFloor.Report floor = KafkaFloor.measure(scenario.withSeed(scenario.seed() + 3 + 10 * i), rate, plan.latencyPhase(),
+              config.kafka(), latencyProducer(config.kafka()), config.rules().expectedSources().size(), out);
+          report.latency(String.format("Kafka floor: the same producer → a bare consumer, no Accord, open loop at %,.0f events/s",
+              rate), floor.latency(), "last first-per-source event of a transaction due to be sent → that record returned by a "
+                  + "poll, Accord's consumer settings, topics of the bench's own with the same partitions");
+          floor.cpu().map(u -> u.withPhase("Kafka floor" + at + ", no Accord")).ifPresent(report::cpu);
+          Latency latency;
+          try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(),
+              latencyProducer(config.kafka()))) {
+            latency = detectionLatency("Kafka", sink, scenario.withSeed(scenario.seed() + 2 + 10 * i), rate, plan.latencyPhase(),
+                config, completions, registry);
+          }
+          report.latency(String.format("detection, Kafka, open loop at %,.0f events/s%s", rate,
+                  kafkaRate == null || Double.isNaN(share) ? "" : " (" + fraction(share) + " the measured maximum)"),
+              latency.summary(), "last first-per-source event of a transaction due to be sent → its result persisted and pushed; "
+                  + "from the scheduled send time");
+          if (i == 0) {
+            report.row("JVM heap after GC at steady state", latency.heapAfterGcBytes() / 1e6, "MB", null,
+                "whole process: Accord and the bench's load generator, under the latency run's load");
+          }
+          latency.cpu().map(u -> u.withPhase("latency" + at + ", Kafka")).ifPresent(report::cpu);
+          report.stages(String.format("the detection latency run through Kafka at %,.0f events/s", rate), latency.stages());
 
-        // the same through HTTP, without the broker: what Accord's own part of the latency is
-        vacuum(config.postgres());
-        double httpLatencyRate = plan.latencyRate() != null ? plan.latencyRate() : httpRate == null ? rate : httpRate / 2;
-        Latency overHttp;
-        try (HttpSink sink = new HttpSink(api, ingestor, LATENCY_HTTP_REQUESTS_IN_FLIGHT, LATENCY_LINGER)) {
-          overHttp = detectionLatency("HTTP", sink, scenario.withSeed(scenario.seed() + 4), httpLatencyRate, plan.latencyPhase(),
-              config, completions, registry);
+          // the same through HTTP, without the broker: what Accord's own part of the latency is
+          vacuum(config.postgres());
+          Latency overHttp;
+          try (HttpSink sink = new HttpSink(api, ingestor, LATENCY_HTTP_REQUESTS_IN_FLIGHT, LATENCY_LINGER)) {
+            overHttp = detectionLatency("HTTP", sink, scenario.withSeed(scenario.seed() + 4 + 10 * i), httpLatencyRate,
+                plan.latencyPhase(), config, completions, registry);
+          }
+          report.latency(String.format("detection, HTTP, open loop at %,.0f events/s%s", httpLatencyRate,
+                  httpRate == null || Double.isNaN(share) ? "" : " (" + fraction(share) + " the measured maximum)"),
+              overHttp.summary(), "as above, posted to /api/v1/events (events lingering up to " + LATENCY_LINGER.toMillis()
+                  + " ms to share a request, as the Kafka producer's linger.ms; up to " + LATENCY_HTTP_REQUESTS_IN_FLIGHT
+                  + " requests in flight)");
+          overHttp.cpu().map(u -> u.withPhase("latency" + at + ", HTTP")).ifPresent(report::cpu);
+          report.stages(String.format("the detection latency run through HTTP at %,.0f events/s", httpLatencyRate),
+              overHttp.stages());
         }
-        report.latency(String.format("detection, HTTP, open loop at %,.0f events/s%s", httpLatencyRate,
-                httpRate == null ? "" : " (half the measured maximum)"), overHttp.summary(),
-            "as above, posted to /api/v1/events (events lingering up to " + LATENCY_LINGER.toMillis()
-                + " ms to share a request, as the Kafka producer's linger.ms; up to " + LATENCY_HTTP_REQUESTS_IN_FLIGHT
-                + " requests in flight)");
-        overHttp.cpu().ifPresent(report::cpu);
-        report.stages(String.format("the detection latency run through HTTP at %,.0f events/s", httpLatencyRate), overHttp.stages());
       }
       if (redisCeiling != null) {
         report.row("Redis per pending transaction, 1 event", redisCeiling.memory().bytesPerTxnOneEvent(), "bytes", 200.0,
@@ -307,6 +338,17 @@ public final class Bench {
             "%d cores ÷ (the ceilings' %.0f µs + the %s run's %.0f µs of CPU per event outside PostgreSQL, Redis and the JIT: %s); "
                 + "measured in the run, PostgreSQL %.0f µs and Redis %.0f µs per event", b.cores(), b.micros(), run.via(),
             CoreBudget.otherMicros(cpu), otherWork, cpu.microsPerEvent(CpuProfile.POSTGRES), cpu.microsPerEvent(CpuProfile.REDIS)));
+  }
+
+  /** "half", "a quarter" or a percentage: the share of the measured maximum a latency run offers. */
+  static String fraction(double share) {
+    if (share == 0.5) {
+      return "half";
+    }
+    if (share == 0.25) {
+      return "a quarter of";
+    }
+    return String.format(Locale.ROOT, "%.0f %% of", share * 100);
   }
 
   // ---- sustained throughput ------------------------------------------------------------------------

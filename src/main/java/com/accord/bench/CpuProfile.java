@@ -81,6 +81,11 @@ final class CpuProfile {
   record Usage(String phase, long events, Duration elapsed, int cores, Map<String, Duration> byComponent, double machineBusy,
       Map<String, Long> allocatedByGroup, HeapProfile.Pauses pauses) {
 
+    /** The same usage under another name: the column it heads in the report. */
+    Usage withPhase(String name) {
+      return new Usage(name, events, elapsed, cores, byComponent, machineBusy, allocatedByGroup, pauses);
+    }
+
     /** Heap kilobytes allocated per event, by one group or (null) by all of this JVM. */
     double kilobytesPerEvent(String group) {
       long bytes = group == null ? allocatedByGroup.values().stream().mapToLong(Long::longValue).sum()
