@@ -344,7 +344,7 @@ public final class BenchReport {
     svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
         + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height, width, height));
     svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    svg.append(text(10, 24, "Throughput: achieved (blue) against this machine's ceiling (grey)", "font-size=\"15\" font-weight=\"bold\""));
+    svg.append(text(10, 24, "Throughput, measured or bound (blue), against this machine's ceiling (grey)", "font-size=\"15\" font-weight=\"bold\""));
     for (int i = 0; i < compared.size(); i++) {
       Row row = compared.get(i);
       double y = panel1Top + i * rowHeight;
