@@ -246,12 +246,12 @@ public final class Bench {
       }
       if (plan.runs("latency")) {
         // the share of the measured maxima first: the heap after GC is read under its load
-        List<Double> shares = plan.latencyRate() != null ? List.of(Double.NaN) : plan.latencyLoads();
-        for (int i = 0; i < shares.size(); i++) {
-          double share = shares.get(i);
-          double rate = plan.latencyRate() != null ? plan.latencyRate() : kafkaRate == null ? 1000 * share * 2 : kafkaRate * share;
-          double httpLatencyRate = plan.latencyRate() != null ? plan.latencyRate() : httpRate == null ? rate : httpRate * share;
-          String at = Double.isNaN(share) ? "" : String.format(Locale.ROOT, " at %.0f %%", share * 100);
+        List<LatencyLoad> loads = LatencyLoad.of(plan, kafkaRate, httpRate);
+        for (int i = 0; i < loads.size(); i++) {
+          LatencyLoad load = loads.get(i);
+          double rate = load.kafkaRate();
+          double httpLatencyRate = load.httpRate();
+          String at = load.column();
           vacuum(config.postgres());
           KafkaFloor.Report floor = KafkaFloor.measure(scenario.withSeed(scenario.seed() + 3 + 10 * i), rate, plan.latencyPhase(),
               config.kafka(), latencyProducer(config.kafka()), config.rules().expectedSources().size(), out);
@@ -265,8 +265,7 @@ public final class Bench {
             latency = detectionLatency("Kafka", sink, scenario.withSeed(scenario.seed() + 2 + 10 * i), rate, plan.latencyPhase(),
                 config, completions, registry);
           }
-          report.latency(String.format("detection, Kafka, open loop at %,.0f events/s%s", rate,
-                  kafkaRate == null || Double.isNaN(share) ? "" : " (" + fraction(share) + " the measured maximum)"),
+          report.latency(String.format("detection, Kafka, open loop at %,.0f events/s%s", rate, load.kafkaShare()),
               latency.summary(), "last first-per-source event of a transaction due to be sent → its result persisted and pushed; "
                   + "from the scheduled send time");
           if (i == 0) {
@@ -283,8 +282,7 @@ public final class Bench {
             overHttp = detectionLatency("HTTP", sink, scenario.withSeed(scenario.seed() + 4 + 10 * i), httpLatencyRate,
                 plan.latencyPhase(), config, completions, registry);
           }
-          report.latency(String.format("detection, HTTP, open loop at %,.0f events/s%s", httpLatencyRate,
-                  httpRate == null || Double.isNaN(share) ? "" : " (" + fraction(share) + " the measured maximum)"),
+          report.latency(String.format("detection, HTTP, open loop at %,.0f events/s%s", httpLatencyRate, load.httpShare()),
               overHttp.summary(), "as above, posted to /api/v1/events (events lingering up to " + LATENCY_LINGER.toMillis()
                   + " ms to share a request, as the Kafka producer's linger.ms; up to " + LATENCY_HTTP_REQUESTS_IN_FLIGHT
                   + " requests in flight)");
@@ -344,6 +342,27 @@ public final class Bench {
             "%d cores ÷ (the ceilings' %.0f µs + the %s run's %.0f µs of CPU per event outside PostgreSQL, Redis and the JIT: %s); "
                 + "measured in the run, PostgreSQL %.0f µs and Redis %.0f µs per event", b.cores(), b.micros(), run.via(),
             CoreBudget.otherMicros(cpu), otherWork, cpu.microsPerEvent(CpuProfile.POSTGRES), cpu.microsPerEvent(CpuProfile.REDIS)));
+  }
+
+  /**
+   * One detection latency run: its rates through Kafka and through HTTP, the suffix of its CPU
+   * columns, and how its latency rows name the share of the measured maximum (empty when the rate
+   * was given, or the maximum not measured).
+   */
+  record LatencyLoad(double kafkaRate, double httpRate, String column, String kafkaShare, String httpShare) {
+
+    /** {@code --latency-rate} for one run at that rate, else a run per share of {@code --latency-loads}. */
+    static List<LatencyLoad> of(Plan plan, Double kafkaMax, Double httpMax) {
+      if (plan.latencyRate() != null) {
+        return List.of(new LatencyLoad(plan.latencyRate(), plan.latencyRate(), "", "", ""));
+      }
+      return plan.latencyLoads().stream().map(share -> {
+        double kafka = kafkaMax == null ? 2000 * share : kafkaMax * share;
+        String of = " (" + fraction(share) + " the measured maximum)";
+        return new LatencyLoad(kafka, httpMax == null ? kafka : httpMax * share,
+            String.format(Locale.ROOT, " at %.0f %%", share * 100), kafkaMax == null ? "" : of, httpMax == null ? "" : of);
+      }).toList();
+    }
   }
 
   /** "half", "a quarter" or a percentage: the share of the measured maximum a latency run offers. */

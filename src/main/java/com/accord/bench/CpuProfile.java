@@ -215,6 +215,11 @@ final class CpuProfile {
     }
   }
 
+  /** The CPU used from {@code before} until now, for {@code events} events; empty without a reading. */
+  static Optional<Usage> since(Optional<Reading> before, String phase, long events) {
+    return before.flatMap(start -> read().map(now -> between(phase, start, now, events)));
+  }
+
   /** The CPU used between two readings, for {@code events} events. */
   static Usage between(String phase, Reading before, Reading after, long events) {
     Map<String, Duration> used = new LinkedHashMap<>();

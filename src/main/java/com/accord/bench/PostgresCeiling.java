@@ -161,8 +161,7 @@ public final class PostgresCeiling {
         return String.format("%,d events in %.0f s (%,.0f events/s)", eventsWritten.get(), seconds, eventsWritten.get() / seconds);
       }, progress);
       Duration elapsed = rate.measuredElapsed(started, System.nanoTime());
-      Optional<CpuProfile.Usage> cpu = cpuBefore.flatMap(before -> CpuProfile.read()
-          .map(after -> CpuProfile.between("PostgreSQL ceiling (" + variant + ")", before, after, eventsWritten.get())));
+      Optional<CpuProfile.Usage> cpu = CpuProfile.since(cpuBefore, "PostgreSQL ceiling (" + variant + ")", eventsWritten.get());
       Row counts = pool.query("""
           SELECT (SELECT count(*) FROM raw_events) AS raw, (SELECT count(*) FROM reconciliation_results) AS results,
                  (SELECT count(*) FROM discrepancies) AS discrepancies, (SELECT count(*) FROM audit_logs) AS audit""")

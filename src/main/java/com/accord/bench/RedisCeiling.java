@@ -160,8 +160,7 @@ public final class RedisCeiling {
       workers.shutdownNow();
     }
     Duration elapsed = rate.measuredElapsed(started, System.nanoTime());
-    Optional<CpuProfile.Usage> cpu = cpuBefore.flatMap(before -> CpuProfile.read()
-        .map(after -> CpuProfile.between("Redis ceiling (accord_record)", before, after, done.get())));
+    Optional<CpuProfile.Usage> cpu = CpuProfile.since(cpuBefore, "Redis ceiling (accord_record)", done.get());
     Throughput throughput = new Throughput(done.get(), rate.measuredUnits(), elapsed, perBatch, settings.connections(), cpu);
     progress.printf("redis ceiling: %,.0f calls/s (%,d calls in %.1f s after a warm-up quarter)%n", throughput.callsPerSecond(), rate.measuredUnits(),
         elapsed.toMillis() / 1000.0);
