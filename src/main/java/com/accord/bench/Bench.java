@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -254,11 +255,27 @@ public final class Bench {
           String at = load.column();
           vacuum(config.postgres());
           KafkaFloor.Report floor = KafkaFloor.measure(scenario.withSeed(scenario.seed() + 3 + 10 * i), rate, plan.latencyPhase(),
-              config.kafka(), latencyProducer(config.kafka()), config.rules().expectedSources().size(), out);
-          report.latency(String.format("Kafka floor: the same producer → a bare consumer, no Accord, open loop at %,.0f events/s",
-              rate), floor.latency(), "last first-per-source event of a transaction due to be sent → that record returned by a "
+              config.kafka(), latencyProducer(config.kafka()), config.rules().expectedSources().size(), KafkaFloor.POLL_ONLY, out);
+          report.latency(String.format("Kafka floor: %s, open loop at %,.0f events/s", KafkaFloor.POLL_ONLY.describe(), rate),
+              floor.latency(), "last first-per-source event of a transaction due to be sent → that record returned by a "
                   + "poll, Accord's consumer settings, topics of the bench's own with the same partitions");
           floor.cpu().map(u -> u.withPhase("Kafka floor" + at + ", no Accord")).ifPresent(report::cpu);
+          // what is left of the latency target once Accord's own code is gone: the ceilings' work behind
+          // the floor, one poll at a time and with as many in flight as Accord allows
+          for (int inFlight : new TreeSet<>(List.of(1, config.kafka().batchesInFlightMax()))) {
+            vacuum(config.postgres());
+            try (BarePipeline bare = new BarePipeline(config, BarePipeline.DATABASE, inFlight, out)) {
+              KafkaFloor.Report barePipeline = KafkaFloor.measure(scenario.withSeed(scenario.seed() + 5 + 10 * i), rate,
+                  plan.latencyPhase(), config.kafka(), latencyProducer(config.kafka()), config.rules().expectedSources().size(),
+                  bare, out);
+              report.latency(String.format("bare pipeline: %s, open loop at %,.0f events/s", bare.describe(), rate),
+                  barePipeline.latency(), "last first-per-source event of a transaction due to be sent → its verdict stored; "
+                      + "per poll, one statement of raw rows, one pipeline of accord_record calls, one statement of verdicts "
+                      + "and audit rows, in a scratch database and key prefix of its own");
+              barePipeline.cpu().map(u -> u.withPhase("bare pipeline" + at + ", " + inFlight + " in flight, no Accord"))
+                  .ifPresent(report::cpu);
+            }
+          }
           Latency latency;
           try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(),
               latencyProducer(config.kafka()))) {

@@ -297,7 +297,9 @@ public final class BenchReport {
           .append("read from `/proc` before and after it and divided by the phase's events. Every process shares the same ")
           .append("cores, so the cores divided by the total is the most this machine could carry with the same work per event, ")
           .append("before any waiting is counted. In the ceiling's column \"this JVM\" is the ceiling's own writer; in the ")
-          .append("others it is Accord together with the bench's load generator and Kafka producer. Below the CPU, the heap ")
+          .append("others it is Accord together with the bench's load generator and Kafka producer. In the floor's and the ")
+          .append("bare pipeline's columns Accord idles: their consumer counts under other threads, and the bare pipeline's ")
+          .append("PostgreSQL and Redis clients under the Vert.x event loops. Below the CPU, the heap ")
           .append("this JVM's threads allocated per event (HotSpot's per-thread counts, the load generator's threads apart from ")
           .append("Accord's) and the garbage collector's pauses in the phase, which stop Accord whoever made the garbage.\n\n");
       appendMarkdownTable(md, cpuTable());

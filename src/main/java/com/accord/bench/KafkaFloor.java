@@ -31,9 +31,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * The Kafka floor under detection latency on this machine: the detection run's producer, rate,
  * partition count and Accord's own consumer settings, against topics of the benchmark's own that
- * a bare consumer reads and does nothing else with. Its latency — the due time of a
- * transaction's last first-per-source event to the poll that returns that record — is what any
- * consumer here waits before it can start work, so Accord's detection latency cannot be below it.
+ * a bare consumer reads. With {@link #POLL_ONLY} it does nothing else, and its latency — the due
+ * time of a transaction's last first-per-source event to the poll that returns that record — is
+ * what any consumer here waits before it can start work, so Accord's detection latency cannot be
+ * below it. With a {@link BarePipeline} it also does the least work Accord's guarantees need.
  */
 final class KafkaFloor {
 
@@ -41,12 +42,42 @@ final class KafkaFloor {
 
   record Report(LatencySummary latency, Optional<CpuProfile.Usage> cpu) {}
 
+  /** What the bare consumer does with each poll's records, on its own thread. */
+  interface Work {
+    /** The probe, for the console and the report: what stands where Accord would. */
+    String describe();
+
+    /** Handles one poll's records (possibly none) and notes in {@code doneAt} the {@link System#nanoTime()} each is done. */
+    void handle(List<ConsumerRecord<String, byte[]>> records, Map<String, Long> doneAt) throws Exception;
+
+    /** The key {@code doneAt} holds for the measured record {@code topic/txnId}. */
+    default String doneKey(String recordKey) {
+      return recordKey;
+    }
+  }
+
+  /** Nothing but the poll: a record is done when a poll returns it. */
+  static final Work POLL_ONLY = new Work() {
+    @Override
+    public String describe() {
+      return "the same producer → a bare consumer, no Accord";
+    }
+
+    @Override
+    public void handle(List<ConsumerRecord<String, byte[]>> records, Map<String, Long> doneAt) {
+      long now = System.nanoTime();
+      for (ConsumerRecord<String, byte[]> record : records) {
+        doneAt.putIfAbsent(record.topic() + "/" + record.key(), now);
+      }
+    }
+  };
+
   private KafkaFloor() {}
 
   static Report measure(Scenario scenario, double eventsPerSecond, Duration phase, AccordConfig.Kafka kafka,
-      Map<String, String> producerProperties, int expectedSources, PrintStream out) throws Exception {
-    out.printf("== Kafka floor: producer → bare consumer, no Accord, open loop at %,.0f events/s for %d s ==%n",
-        eventsPerSecond, phase.toSeconds());
+      Map<String, String> producerProperties, int expectedSources, Work work, PrintStream out) throws Exception {
+    out.printf("== Kafka floor: %s, open loop at %,.0f events/s for %d s ==%n", work.describe(), eventsPerSecond,
+        phase.toSeconds());
     Map<String, String> topics = new LinkedHashMap<>();
     kafka.topics().forEach((topic, source) -> topics.put(TOPIC_PREFIX + topic, source));
     Map<String, String> topicOfSource = new HashMap<>();
@@ -54,9 +85,9 @@ final class KafkaFloor {
     Map<String, Object> admin = Map.of("bootstrap.servers", kafka.bootstrapServers());
     createTopics(admin, topics.keySet(), kafka.partitions());
     try {
-      Map<String, Long> polledAt = new ConcurrentHashMap<>();
+      Map<String, Long> doneAt = new ConcurrentHashMap<>();
       Map<String, Long> dueOf = new ConcurrentHashMap<>();
-      BareConsumer consumer = new BareConsumer(kafka, topics.keySet(), polledAt);
+      BareConsumer consumer = new BareConsumer(kafka, topics.keySet(), work, doneAt);
       Thread thread = new Thread(consumer, "bench-kafka-floor-consumer");
       thread.start();
       if (!consumer.ready.await(60, TimeUnit.SECONDS)) {
@@ -81,15 +112,15 @@ final class KafkaFloor {
               }
             });
         sink.flush();
-        cpu = sampler.usage("Kafka floor, no Accord", window.measuredFrom(), window.end(), eventsPerSecond);
+        cpu = sampler.usage("Kafka floor: " + work.describe(), window.measuredFrom(), window.end(), eventsPerSecond);
       }
-      Thread.sleep(2000); // the last records of the measured window are long polled by now
+      Thread.sleep(2000); // the last records of the measured window are long done by now
       consumer.stop = true;
       thread.join(10_000);
       if (consumer.failure.get() != null) {
         throw new IllegalStateException("the floor's consumer failed", consumer.failure.get());
       }
-      return new Report(Bench.summarise(dueOf, polledAt::get, window), cpu);
+      return new Report(Bench.summarise(dueOf, key -> doneAt.get(work.doneKey(key)), window), cpu);
     } finally {
       deleteTopics(admin, topics.keySet(), out);
     }
@@ -117,22 +148,24 @@ final class KafkaFloor {
     }
   }
 
-  /** Polls the floor's topics with Accord's consumer settings and notes when each record was returned; nothing else. */
+  /** Polls the floor's topics with Accord's consumer settings and hands each poll's records to its work. */
   private static final class BareConsumer implements Runnable {
     private final Map<String, String> properties;
     private final Set<String> topics;
-    private final Map<String, Long> polledAt;
+    private final Work work;
+    private final Map<String, Long> doneAt;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile boolean stop;
 
-    BareConsumer(AccordConfig.Kafka kafka, Set<String> topics, Map<String, Long> polledAt) {
+    BareConsumer(AccordConfig.Kafka kafka, Set<String> topics, Work work, Map<String, Long> doneAt) {
       this.properties = KafkaIngestionVerticle.consumerProperties(kafka, "accord-bench-floor");
       // a group of its own, reading only what is produced from now on
       this.properties.put("group.id", "accord-bench-floor-" + UUID.randomUUID());
       this.properties.put("auto.offset.reset", "latest");
       this.topics = topics;
-      this.polledAt = polledAt;
+      this.work = work;
+      this.doneAt = doneAt;
     }
 
     @Override
@@ -142,9 +175,9 @@ final class KafkaFloor {
         consumer.subscribe(topics);
         int partitions = -1;
         while (!stop) {
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-            polledAt.putIfAbsent(record.topic() + "/" + record.key(), System.nanoTime());
-          }
+          List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+          consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+          work.handle(records, doneAt);
           if (ready.getCount() > 0) {
             Set<TopicPartition> assigned = consumer.assignment();
             if (partitions < 0) {

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -218,8 +219,26 @@ public final class PostgresCeiling {
     }
   }
 
-  /** The final verdicts of {@code txns} transactions, in UPSERT_RESULTS' parameter shape. */
+  /** The final verdicts of {@code txns} synthetic transactions, in UPSERT_RESULTS' parameter shape. */
   private static Tuple results(String prefix, long firstTxn, int txns, Instant now) {
+    List<Verdict> verdicts = new ArrayList<>(txns);
+    for (int t = 0; t < txns; t++) {
+      long n = firstTxn + t;
+      verdicts.add(new Verdict(SyntheticEvents.txnId(prefix, n), SyntheticEvents.mismatched(n) ? SyntheticEvents.amountDiscrepancyJson(n) : null,
+          SyntheticEvents.amount(n, "core"), SyntheticEvents.currency(n), now.minusMillis(2 * 137L), EVENTS_PER_TXN));
+    }
+    return results(verdicts);
+  }
+
+  /**
+   * A transaction's final verdict with every expected source seen: matched, or with the amount
+   * mismatch {@code amountDiscrepancyJson} (null: matched).
+   */
+  record Verdict(String txnId, String amountDiscrepancyJson, BigDecimal amount, String currency, Instant firstSeen, long revision) {}
+
+  /** Verdicts in UPSERT_RESULTS' parameter shape. */
+  static Tuple results(List<Verdict> verdicts) {
+    int txns = verdicts.size();
     String[] txnIds = new String[txns];
     String[] statuses = new String[txns];
     String[] seen = new String[txns];
@@ -231,18 +250,18 @@ public final class PostgresCeiling {
     String[] firstSeen = new String[txns];
     Long[] revisions = new Long[txns];
     for (int t = 0; t < txns; t++) {
-      long n = firstTxn + t;
-      boolean mismatched = SyntheticEvents.mismatched(n);
-      txnIds[t] = SyntheticEvents.txnId(prefix, n);
+      Verdict verdict = verdicts.get(t);
+      boolean mismatched = verdict.amountDiscrepancyJson() != null;
+      txnIds[t] = verdict.txnId();
       statuses[t] = mismatched ? "MISMATCHED" : "MATCHED";
       seen[t] = SyntheticEvents.EXPECTED_SOURCES;
       missing[t] = "";
       types[t] = mismatched ? "AMOUNT" : "";
-      discrepancies[t] = mismatched ? SyntheticEvents.amountDiscrepancyJson(n) : "[]";
-      amounts[t] = SyntheticEvents.amount(n, "core").toPlainString();
-      currencies[t] = SyntheticEvents.currency(n);
-      firstSeen[t] = now.minusMillis(2 * 137L).toString();
-      revisions[t] = (long) EVENTS_PER_TXN;
+      discrepancies[t] = mismatched ? verdict.amountDiscrepancyJson() : "[]";
+      amounts[t] = verdict.amount().toPlainString();
+      currencies[t] = verdict.currency();
+      firstSeen[t] = verdict.firstSeen().toString();
+      revisions[t] = verdict.revision();
     }
     return Tuple.of(txnIds, statuses, seen, missing, types, discrepancies)
         .addValue(amounts).addValue(currencies).addValue(firstSeen).addValue(revisions);

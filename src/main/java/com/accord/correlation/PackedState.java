@@ -5,7 +5,9 @@ import com.accord.domain.TransactionEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The compact text a transaction's correlation state is kept as in Redis (see
@@ -89,6 +91,22 @@ public final class PackedState {
     } catch (RuntimeException e) {
       throw new IllegalStateException("correlation state of " + txnId + " holds a malformed entry for event " + eventId + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The sources with an event in a packed state as the Redis function returns it (conflicting
+   * re-sends aside), decoded as correlation decodes it.
+   *
+   * @throws IllegalStateException when the state is malformed
+   */
+  public static Set<String> sourcesSeen(String txnId, String packed) {
+    Set<String> sources = new LinkedHashSet<>();
+    for (String field : decode(txnId, packed).entries().keySet()) {
+      if (isEvent(field)) {
+        sources.add(field.substring(0, field.indexOf(US)));
+      }
+    }
+    return sources;
   }
 
   /** A packed state as the Redis function returns it; empty when it had nothing for the transaction. */

@@ -96,6 +96,20 @@ class PackedStateTest {
   }
 
   @Test
+  void theSourcesSeenAreTheEventsSourcesNotAConflictsOrTheHeader() {
+    TransactionEvent core = new TransactionEvent("C-1", "core", "T-1", new BigDecimal("5"), "USD", "POSTED", "ACC-1",
+        Instant.ofEpochSecond(1_800_000_000L), null, null, null, Map.of());
+    TransactionEvent mobile = new TransactionEvent("M-1", "mobile", "T-1", new BigDecimal("5"), "USD", "SUCCESS", "ACC-1",
+        Instant.ofEpochSecond(1_800_000_001L), null, null, null, Map.of());
+    String packed = Long.toString(1_800_000_000_123L, 36) + "\u001f" + Long.toString(30_000, 36)
+        + "\u001e" + PackedState.eventField(core) + "\u001d" + PackedState.eventValue(core)
+        + "\u001e" + PackedState.conflictField("T-1", new Conflict("gateway", "G-1-T-1")) + "\u001d"
+        + "\u001e" + PackedState.eventField(mobile) + "\u001d" + PackedState.eventValue(mobile);
+    assertThat(PackedState.sourcesSeen("T-1", packed)).containsExactly("core", "mobile");
+    assertThat(PackedState.sourcesSeen("T-1", "")).isEmpty();
+  }
+
+  @Test
   void anUnknownTransactionDecodesEmpty() {
     assertThat(PackedState.decode("T-1", "").entries()).isEmpty();
   }
