@@ -61,6 +61,8 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
 
   static final String DATABASE = "accord_bench_bare_pipeline";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final int SEED_BATCH = 1998;
+  private static final long SEED_EVENTS = 30 * SEED_BATCH;
 
   private final AccordConfig.Postgres scratch;
   private final Vertx vertx;
@@ -94,6 +96,7 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
     Database.prepare(scratch);
     this.vertx = Vertx.vertx();
     this.pool = PgPools.create(vertx, scratch, "bench-bare-pipeline");
+    seed();
     this.redis = RedisClients.create(vertx, config.redis(), 2);
     this.prefix = "accord-bench-bare:" + UUID.randomUUID().toString().substring(0, 8) + ":";
     this.keys = new CorrelationKeys(prefix, config.correlation().shards());
@@ -107,7 +110,25 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
       alive.add(Request.cmd(Command.SET).arg(keys.alive(shard)).arg("1"));
     }
     redis.batch(alive).await();
-    out.println("bare pipeline: scratch database " + database + " migrated, Redis keys under " + prefix);
+    out.println("bare pipeline: scratch database " + database + " migrated, seeded with " + SEED_EVENTS
+        + " events' rows and analysed; Redis keys under " + prefix);
+  }
+
+  /**
+   * Writes {@link #SEED_EVENTS} events' rows and verdicts and analyses the tables, as Accord's
+   * database has rows and statistics by the time it is measured. This machine's PostgreSQL may run
+   * without autovacuum: a statement first planned against empty, never-analysed tables keeps
+   * scanning them whole as they grow, and the pipeline falls behind for that alone.
+   */
+  private void seed() {
+    try {
+      for (long batch = 0; batch < SEED_EVENTS / SEED_BATCH; batch++) {
+        PostgresCeiling.writeBatch(pool, "seed", batch, SEED_BATCH, true);
+      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("bare pipeline: seeding " + scratch.database() + " timed out", e);
+    }
+    pool.query("ANALYZE").execute().await();
   }
 
   /** Its keys in Redis start with this. */

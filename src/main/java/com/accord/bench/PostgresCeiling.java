@@ -186,7 +186,7 @@ public final class PostgresCeiling {
   }
 
   /** One batch as Accord writes it: the raw events, then (full variant) the final verdicts of its transactions. */
-  private static void writeBatch(Pool pool, String runTag, long batch, int eventsPerBatch, boolean withResults)
+  static void writeBatch(Pool pool, String runTag, long batch, int eventsPerBatch, boolean withResults)
       throws TimeoutException {
     int txns = eventsPerBatch / EVENTS_PER_TXN;
     long firstTxn = batch * txns;

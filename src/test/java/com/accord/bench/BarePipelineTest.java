@@ -76,11 +76,18 @@ class BarePipelineTest {
 
       try (Connection c = DriverManager.getConnection(scratch.jdbcUrl(), scratch.adminUser(), scratch.adminPassword());
           Statement s = c.createStatement()) {
-        assertThat(count(s, "SELECT count(*) FROM raw_events")).as("every distinct event, once").isEqualTo(4);
+        String ours = " IN ('" + complete + "', '" + pending + "')";
+        assertThat(count(s, "SELECT count(*) FROM raw_events WHERE txn_id" + ours)).as("every distinct event, once").isEqualTo(4);
         assertThat(count(s, "SELECT count(*) FROM reconciliation_results WHERE txn_id = '" + complete + "' AND status = 'MATCHED'"))
             .isEqualTo(1);
-        assertThat(count(s, "SELECT count(*) FROM reconciliation_results")).as("no verdict for the pending transaction").isEqualTo(1);
-        assertThat(count(s, "SELECT count(*) FROM audit_logs")).as("one audit row for the one verdict").isEqualTo(1);
+        assertThat(count(s, "SELECT count(*) FROM reconciliation_results WHERE txn_id = '" + pending + "'"))
+            .as("no verdict for the pending transaction").isZero();
+        assertThat(count(s, "SELECT count(*) FROM audit_logs WHERE resource_id" + ours)).as("one audit row for the one verdict")
+            .isEqualTo(1);
+        assertThat(count(s, "SELECT count(*) FROM raw_events WHERE txn_id NOT" + ours)).as("seeded before the run")
+            .isEqualTo(30 * 1998);
+        assertThat(count(s, "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'raw_events' AND last_analyze IS NOT NULL"))
+            .as("analysed after seeding").isEqualTo(1);
       }
 
       ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>("floor_core", 3, 42L, "x", new byte[] {1, 2, 3});
