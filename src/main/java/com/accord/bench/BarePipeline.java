@@ -17,7 +17,6 @@ import com.accord.persistence.Database;
 import com.accord.persistence.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
@@ -105,11 +104,7 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
     this.expectedSources = String.join(",", rules.expectedSources());
     this.retentionMillis = config.correlation().retention().toMillis();
     CorrelationStore.loadLibrary(redis).await();
-    List<Request> alive = new ArrayList<>(keys.shards());
-    for (int shard = 0; shard < keys.shards(); shard++) {
-      alive.add(Request.cmd(Command.SET).arg(keys.alive(shard)).arg("1"));
-    }
-    redis.batch(alive).await();
+    RedisCeiling.markAlive(redis, keys);
     out.println("bare pipeline: scratch database " + database + " migrated, seeded with " + SEED_EVENTS
         + " events' rows and analysed; Redis keys under " + prefix);
   }

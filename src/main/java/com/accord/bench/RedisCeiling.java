@@ -230,7 +230,8 @@ public final class RedisCeiling {
     }
   }
 
-  private static void markAlive(Redis redis, CorrelationKeys keys) {
+  /** Marks every shard's correlation state as present, as Accord does at start (accord_record refuses a shard without it). */
+  static void markAlive(Redis redis, CorrelationKeys keys) {
     List<Request> requests = new ArrayList<>(keys.shards());
     for (int shard = 0; shard < keys.shards(); shard++) {
       requests.add(Request.cmd(Command.SET).arg(keys.alive(shard)).arg("1"));
