@@ -222,6 +222,7 @@ public final class Bench {
       Double kafkaRate = null;
       Double httpRate = null;
       if (plan.runs("kafka")) {
+        betweenPhases(config.postgres());
         Throughput kafka;
         try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(), config.kafka().properties())) {
           kafka = throughput("Kafka", scenario.withTransactions(plan.transactions()), sink, completions, api, admin, config);
@@ -233,7 +234,7 @@ public final class Bench {
         atCeilingsCost(report, budget, kafka, slowerCeiling, "Accord's JVM, the broker, the load generator and its producer");
       }
       if (plan.runs("http")) {
-        vacuum(config.postgres());
+        betweenPhases(config.postgres());
         Throughput http;
         try (HttpSink sink = new HttpSink(api, ingestor)) {
           http = throughput("HTTP", scenario.withTransactions(plan.httpTransactions()).withSeed(scenario.seed() + 1), sink,
@@ -253,7 +254,7 @@ public final class Bench {
           double rate = load.kafkaRate();
           double httpLatencyRate = load.httpRate();
           String at = load.column();
-          vacuum(config.postgres());
+          betweenPhases(config.postgres());
           KafkaFloor.Report floor = KafkaFloor.measure(scenario.withSeed(scenario.seed() + 3 + 10 * i), rate, plan.latencyPhase(),
               config.kafka(), latencyProducer(config.kafka()), config.rules().expectedSources().size(), KafkaFloor.POLL_ONLY, out);
           report.latency(String.format("Kafka floor: %s, open loop at %,.0f events/s", KafkaFloor.POLL_ONLY.describe(), rate),
@@ -263,7 +264,7 @@ public final class Bench {
           // what is left of the latency target once Accord's own code is gone: the ceilings' work behind
           // the floor, one poll at a time and with as many in flight as Accord allows
           for (int inFlight : new TreeSet<>(List.of(1, config.kafka().batchesInFlightMax()))) {
-            vacuum(config.postgres());
+            betweenPhases(config.postgres());
             try (BarePipeline bare = new BarePipeline(config, BarePipeline.DATABASE, inFlight, out)) {
               KafkaFloor.Report barePipeline = KafkaFloor.measure(scenario.withSeed(scenario.seed() + 5 + 10 * i), rate,
                   plan.latencyPhase(), config.kafka(), latencyProducer(config.kafka()), config.rules().expectedSources().size(),
@@ -276,6 +277,7 @@ public final class Bench {
                   .ifPresent(report::cpu);
             }
           }
+          betweenPhases(config.postgres());
           Latency latency;
           try (KafkaSink sink = new KafkaSink(config.kafka().bootstrapServers(), config.kafka().topics(),
               latencyProducer(config.kafka()))) {
@@ -293,7 +295,7 @@ public final class Bench {
           report.stages(String.format("the detection latency run through Kafka at %,.0f events/s", rate), latency.stages());
 
           // the same through HTTP, without the broker: what Accord's own part of the latency is
-          vacuum(config.postgres());
+          betweenPhases(config.postgres());
           Latency overHttp;
           try (HttpSink sink = new HttpSink(api, ingestor, LATENCY_HTTP_REQUESTS_IN_FLIGHT, LATENCY_LINGER)) {
             overHttp = detectionLatency("HTTP", sink, scenario.withSeed(scenario.seed() + 4 + 10 * i), httpLatencyRate,
@@ -317,6 +319,7 @@ public final class Bench {
 
       // ---- 3. API on a large results table ------------------------------------------------------
       if (plan.runs("api")) {
+        betweenPhases(config.postgres());
         out.printf("== API latency: results table brought to %,d rows ==%n", plan.resultRows());
         ApiLatency.Seeding seeding = ApiLatency.seedResults(config.postgres().asAdmin(), plan.resultRows(), out);
         List<String> ids = ApiLatency.sampleTxnIds(config.postgres().asAdmin(), 2000, 7);
@@ -472,19 +475,30 @@ public final class Bench {
   }
 
   /**
-   * This machine's PostgreSQL may run with autovacuum off (the one the benchmark was written on
-   * does): results are updated as verdicts change, and a phase would otherwise pay for the dead
-   * rows of the phases before it. Between phases the benchmark vacuums Accord's tables as
-   * autovacuum would have; within a phase nothing does.
+   * What the phase before left behind, cleared as a system in steady state would have it:
+   * <ul>
+   *   <li>This machine's PostgreSQL may run with autovacuum off (the one the benchmark was written
+   *       on does): results are updated as verdicts change, and a phase would otherwise pay for the
+   *       dead rows of the phases before it. Accord's tables are vacuumed as autovacuum would have.
+   *   <li>This JVM's heap is collected in full. A drain promotes gigabytes of its backlog to the old
+   *       generation, where it dies, and G1 sizes its young generation to the drain's allocation
+   *       rate; a latency window after it paid for both in young pauses of up to 135 ms that were
+   *       the drain's, not its own. Collected between every phase, each starts from the same heap.
+   * </ul>
+   * Within a phase nothing does either.
    */
-  private static void vacuum(AccordConfig.Postgres config) throws java.sql.SQLException {
+  private static void betweenPhases(AccordConfig.Postgres config) throws java.sql.SQLException {
     AccordConfig.Postgres admin = config.asAdmin();
     long started = System.nanoTime();
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
         java.sql.Statement s = c.createStatement()) {
       s.execute("VACUUM (ANALYZE) reconciliation_results, discrepancies, raw_events, audit_logs");
     }
-    out.printf("vacuumed Accord's tables between phases in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    long vacuumed = System.nanoTime();
+    System.gc();
+    out.printf("between phases: vacuumed Accord's tables in %.1f s, collected this JVM's heap in %.1f s (%,d MB in use after)%n",
+        (vacuumed - started) / 1e9, (System.nanoTime() - vacuumed) / 1e9,
+        (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1_000_000);
   }
 
   /**
