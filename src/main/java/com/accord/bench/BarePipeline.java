@@ -254,15 +254,18 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
     });
   }
 
-  /** Waits for the polls in flight, then deletes its Redis keys and drops its database. */
+  /** Waits for the polls in flight, deletes its Redis keys and drops its database, then throws the failure of any poll. */
   @Override
   public void close() {
+    IllegalStateException failed = null;
     try {
       awaitInFlight();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (TimeoutException e) {
       out.println("bare pipeline: " + e.getMessage() + "; closing anyway");
+    } catch (IllegalStateException e) {
+      failed = e; // the last polls' failure: thrown once the keys and the database are gone
     }
     try {
       int deleted = RedisClients.deleteKeysWithPrefix(redis, prefix).await();
@@ -273,6 +276,9 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
       vertx.close().await();
       Database.drop(scratch);
       out.println("bare pipeline: scratch database " + scratch.database() + " dropped");
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 }
