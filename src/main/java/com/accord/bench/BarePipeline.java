@@ -45,8 +45,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * events ({@link Sql#INSERT_RAW_EVENTS}) before correlating them, make Accord's correlation call
  * per event (pipelined), and store a final verdict with its audit row ({@link Sql#UPSERT_RESULTS})
  * for every transaction the calls report complete — one statement or pipeline each, chained per
- * poll, with as many polls in flight as Accord's Kafka ingestion allows. It compares no fields,
- * writes no interim verdicts and pushes nothing.
+ * poll, with up to a given number of polls in flight (one, or as many as Accord's Kafka ingestion
+ * allows). It compares no fields, writes no interim verdicts and pushes nothing.
  *
  * <p>Run behind {@link KafkaFloor}'s bare consumer, its latency is the detection latency of such a
  * pipeline on this machine: what remains of a latency target once Accord's own code is gone. It
