@@ -156,11 +156,13 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
       return;
     }
     List<TransactionEvent> events = decode(records);
+    Instant receivedAt = Instant.now();
+    // built before a slot is taken: nothing between taking it and the chain's end can throw
+    Tuple rawRows = rawRows(events, receivedAt);
     if (!inFlight.tryAcquire(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new TimeoutException("bare pipeline: no poll's work finished within " + TIMEOUT.toSeconds() + " s");
     }
-    Instant receivedAt = Instant.now();
-    storeRaw(events, receivedAt)
+    pool.preparedQuery(Sql.INSERT_RAW_EVENTS).execute(rawRows)
         .compose(stored -> correlate(events, receivedAt))
         .compose(complete -> complete.isEmpty() ? Future.succeededFuture(complete)
             : pool.preparedQuery(Sql.UPSERT_RESULTS).execute(PostgresCeiling.results(List.copyOf(complete.values()))).map(complete))
@@ -212,7 +214,8 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
     return events;
   }
 
-  private Future<?> storeRaw(List<TransactionEvent> events, Instant receivedAt) {
+  /** The events in {@link Sql#INSERT_RAW_EVENTS}' parameter shape. */
+  private static Tuple rawRows(List<TransactionEvent> events, Instant receivedAt) {
     int n = events.size();
     String[] sources = new String[n];
     String[] eventIds = new String[n];
@@ -228,8 +231,7 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
       payloads[i] = EventJson.toJson(event);
       received[i] = at;
     }
-    return pool.preparedQuery(Sql.INSERT_RAW_EVENTS)
-        .execute(Tuple.of(sources, eventIds, txnIds, payloads).addValue(received).addValue(Messages.Via.KAFKA.name()));
+    return Tuple.of(sources, eventIds, txnIds, payloads).addValue(received).addValue(Messages.Via.KAFKA.name());
   }
 
   /** One pipelined batch of accord_record calls; the transactions the replies show every expected source of, with their verdicts. */
