@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,14 +65,20 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(KafkaIngestionVerticle.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
   private static final Duration RETRY_DELAY_MAX = Duration.ofSeconds(10);
-  /** How often the broker is asked how far behind the consumer is (one round trip). */
+  /**
+   * How often the broker is asked how far behind the consumer is: one round trip of an admin
+   * client, beside the polls rather than between two of them.
+   */
   private static final Duration LAG_CHECK_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final AccordConfig.Kafka config;
   private final EventParser parser;
   private final PipelineMetrics metrics;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> deadLetters;
+  /** Creates the topics and reads their end offsets; thread-safe, on a network thread of its own. */
+  private Admin admin;
   private volatile boolean stopping;
   /** Completed when the poll loop has seen {@link #stopping} and polls no more. */
   private final Promise<Void> loopEnded = Promise.promise();
@@ -85,6 +92,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   private IngestionFlow flow;
   private PartitionAlignment alignment;
   private long lagCheckedAt = System.nanoTime() - LAG_CHECK_INTERVAL.toNanos();
+  private boolean lagCheckRunning;
 
   public KafkaIngestionVerticle(AccordConfig.Kafka config, ReconciliationRules rules, PipelineMetrics metrics) {
     this.config = config;
@@ -96,7 +104,11 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   public Future<?> start() {
     LocalCodec.registerAll(vertx.eventBus());
     flow = new IngestionFlow(vertx.eventBus(), metrics);
-    return ensureTopics().compose(v -> {
+    Map<String, Object> adminProperties = new HashMap<>(clientConfig());
+    return vertx.executeBlocking(() -> Admin.create(adminProperties)).compose(created -> {
+      admin = created;
+      return ensureTopics();
+    }).compose(v -> {
       consumer = KafkaConsumer.create(vertx, consumerConfig());
       alignment = new PartitionAlignment(config.alignmentSlack(), config.pollRecordsMax());
       consumer.partitionsRevokedHandler(alignment::revoked);
@@ -116,30 +128,31 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     Future<Void> ended = polling ? loopEnded.future() : Future.succeededFuture();
     return ended.eventually(() -> lastCommit)
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.close())
-        .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close());
+        .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
+        .eventually(() -> admin == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+          admin.close(ADMIN_CLOSE_TIMEOUT);
+          return null;
+        }));
   }
 
   /** Creates missing topics with the broker's default replication factor; blocking admin calls off the event loop. */
   private Future<Void> ensureTopics() {
     Set<String> wanted = new HashSet<>(config.topics().keySet());
     wanted.add(config.deadLetterTopic());
-    Map<String, Object> properties = new HashMap<>(clientConfig());
     return vertx.executeBlocking(() -> {
-      try (Admin admin = Admin.create(properties)) {
-        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic))
-            .map(topic -> new NewTopic(topic, Optional.of(config.partitions()), Optional.empty())).toList();
-        if (!missing.isEmpty()) {
-          try {
-            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-          } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-              throw e; // another instance creating them first is fine; anything else is not
-            }
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic))
+          .map(topic -> new NewTopic(topic, Optional.of(config.partitions()), Optional.empty())).toList();
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e; // another instance creating them first is fine; anything else is not
           }
         }
-        return null;
       }
+      return null;
     });
   }
 
@@ -157,7 +170,8 @@ public final class KafkaIngestionVerticle extends VerticleBase {
       loopEnded.tryComplete();
       return;
     }
-    roomForBatch().compose(v -> checkLag()).compose(v -> consumer.poll(POLL_TIMEOUT)).onComplete(polled -> {
+    checkLag();
+    roomForBatch().compose(v -> consumer.poll(POLL_TIMEOUT)).onComplete(polled -> {
       if (polled.succeeded()) {
         if (!polled.result().isEmpty()) {
           start(polled.result());
@@ -170,26 +184,39 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     });
   }
 
-  /** Once a second, asks the broker for the partitions' end offsets: is the consumer draining a backlog? */
-  private Future<Void> checkLag() {
+  /**
+   * Once a second, asks the broker for the end offsets of the partitions this consumer reads: is
+   * it draining a backlog? The admin client answers on its own thread while the polls go on (the
+   * consumer's own {@code endOffsets} would hold its thread, and so the next poll, for the round
+   * trip); the alignment takes the answer when it comes.
+   */
+  private void checkLag() {
     long now = System.nanoTime();
-    if (now - lagCheckedAt < LAG_CHECK_INTERVAL.toNanos()) {
-      return Future.succeededFuture();
+    Set<TopicPartition> partitions = alignment.delivering();
+    if (lagCheckRunning || partitions.isEmpty() || now - lagCheckedAt < LAG_CHECK_INTERVAL.toNanos()) {
+      return;
     }
     lagCheckedAt = now;
-    boolean wasDraining = alignment.draining();
-    return consumer.assignment()
-        .compose(partitions -> partitions.isEmpty() ? Future.succeededFuture(Map.<TopicPartition, Long>of()) : consumer.endOffsets(partitions))
-        .map(ends -> {
-          alignment.endOffsets(ends);
-          return (Void) null;
-        })
-        .otherwise(e -> {
-          log.atWarn().log("end offsets not read; partitions are not aligned until they are: " + e.getMessage());
-          alignment.endOffsets(Map.of());
-          return null;
-        })
-        .onSuccess(v -> {
+    lagCheckRunning = true;
+    Map<org.apache.kafka.common.TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      latest.put(new org.apache.kafka.common.TopicPartition(partition.getTopic(), partition.getPartition()), OffsetSpec.latest());
+    }
+    Future.fromCompletionStage(admin.listOffsets(latest).all().toCompletionStage(), vertx.getOrCreateContext())
+        .onComplete(answered -> {
+          lagCheckRunning = false;
+          boolean wasDraining = alignment.draining();
+          if (answered.succeeded()) {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            answered.result().forEach((partition, info) ->
+                ends.put(new TopicPartition(partition.topic(), partition.partition()), info.offset()));
+            alignment.endOffsets(ends);
+            metrics.kafkaLag(alignment.lag(), alignment.draining());
+          } else {
+            log.atWarn().log("end offsets not read; partitions are not aligned until they are: " + answered.cause().getMessage());
+            alignment.endOffsets(Map.of());
+            metrics.kafkaLagUnknown();
+          }
           if (alignment.draining() != wasDraining) {
             log.atInfo().addKeyValue("draining", alignment.draining()).log(alignment.draining()
                 ? "draining a backlog: partitions ahead in record time wait for the slowest"

@@ -54,6 +54,7 @@ final class PartitionAlignment {
   private final Map<TopicPartition, Long> deliveredAtPoll = new HashMap<>();
   private final Map<TopicPartition, Long> pausedAtPoll = new HashMap<>();
   private boolean draining;
+  private long lag;
   private long poll;
 
   PartitionAlignment(Duration slack, long backlogRecords) {
@@ -69,12 +70,29 @@ final class PartitionAlignment {
     return Set.copyOf(pausedAtPoll.keySet());
   }
 
+  /** The partitions that have delivered records and are still owned: those whose end offsets {@link #endOffsets} weighs. */
+  Set<TopicPartition> delivering() {
+    return Set.copyOf(nextOffset.keySet());
+  }
+
+  /** The records this consumer was behind the partitions' ends at the last {@link #endOffsets}, summed over its partitions. */
+  long lag() {
+    return lag;
+  }
+
   /** The broker's end offsets: the consumer is draining while a partition is more than a backlog behind its end. */
   void endOffsets(Map<TopicPartition, Long> ends) {
-    draining = ends.entrySet().stream().anyMatch(end -> {
+    long behind = 0;
+    boolean backlog = false;
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
       Long next = nextOffset.get(end.getKey());
-      return next != null && end.getValue() - next > backlogRecords;
-    });
+      if (next != null) {
+        behind += Math.max(0, end.getValue() - next);
+        backlog |= end.getValue() - next > backlogRecords;
+      }
+    }
+    lag = behind;
+    draining = backlog;
   }
 
   /** Takes one poll's newest record per partition; says what to pause and resume before the next. */

@@ -1,5 +1,6 @@
 package com.accord.metrics;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where an event's time goes on its way to a result: one timer per stage of a batch, the age of a
@@ -23,6 +25,8 @@ public final class PipelineMetrics {
   public static final String KAFKA_RECORD_AGE = "accord.kafka.record.age";
   /** Each event: received by Accord (polled, or its HTTP request read) → its transaction's result stored. */
   public static final String DETECTION = "accord.detection";
+  public static final String KAFKA_LAG = "accord.kafka.lag";
+  public static final String KAFKA_DRAINING = "accord.kafka.draining";
 
   /** The stages of a batch, in the order it passes them. */
   public enum Stage {
@@ -62,6 +66,9 @@ public final class PipelineMetrics {
   private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
   private final Timer kafkaRecordAge;
   private final Map<String, Timer> detectionByVia = new ConcurrentHashMap<>();
+  /** Unknown (negative) until the consumer's first check, and while the broker does not answer it. */
+  private final AtomicLong kafkaLag = new AtomicLong(-1);
+  private final AtomicLong kafkaDraining = new AtomicLong(-1);
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -71,6 +78,12 @@ public final class PipelineMetrics {
     }
     kafkaRecordAge = histogram(Timer.builder(KAFKA_RECORD_AGE)
         .description("A Kafka record's age when polled: its producer timestamp to the poll"));
+    Gauge.builder(KAFKA_LAG, kafkaLag, PipelineMetrics::knownOrNaN).baseUnit("records")
+        .description("Records the Kafka consumer was behind its partitions' ends when last asked (once a second); NaN while unknown")
+        .register(registry);
+    Gauge.builder(KAFKA_DRAINING, kafkaDraining, PipelineMetrics::knownOrNaN)
+        .description("1 while the Kafka consumer drains a backlog (a partition more than a poll behind), else 0; NaN while unknown")
+        .register(registry);
   }
 
   private Timer histogram(Timer.Builder builder) {
@@ -94,6 +107,23 @@ public final class PipelineMetrics {
   /** A Kafka record's age at the poll, from its producer's timestamp; a producer clock ahead of ours counts as zero. */
   public void kafkaRecordAge(long recordTimestampMillis, long polledAtMillis) {
     kafkaRecordAge.record(Math.max(0, polledAtMillis - recordTimestampMillis), TimeUnit.MILLISECONDS);
+  }
+
+  /** The Kafka consumer's lag at its latest check, and whether it is draining a backlog. */
+  public void kafkaLag(long records, boolean draining) {
+    kafkaLag.set(records);
+    kafkaDraining.set(draining ? 1 : 0);
+  }
+
+  /** The broker did not say how far behind the consumer is. */
+  public void kafkaLagUnknown() {
+    kafkaLag.set(-1);
+    kafkaDraining.set(-1);
+  }
+
+  private static double knownOrNaN(AtomicLong value) {
+    long known = value.get();
+    return known < 0 ? Double.NaN : known;
   }
 
   /** Records {@code events} detection latencies of a batch received at {@code receivedAt} whose results are now stored. */

@@ -45,6 +45,24 @@ class PartitionAlignmentTest {
   }
 
   @Test
+  void theLagIsWhatTheDeliveringPartitionsAreBehindTheirEnds() {
+    poll(CORE, 99, 1_000, GATEWAY, 49, 1_000);
+    assertThat(alignment.delivering()).containsExactlyInAnyOrder(CORE, GATEWAY);
+
+    // mobile has delivered nothing, so its end is not this consumer's lag; an end short of the next offset counts as none
+    alignment.endOffsets(Map.of(CORE, 400L, GATEWAY, 40L, MOBILE, 9_000L));
+
+    assertThat(alignment.lag()).as("core: 400 - 100").isEqualTo(300);
+    assertThat(alignment.draining()).isFalse();
+
+    alignment.revoked(List.of(CORE));
+    alignment.endOffsets(Map.of(CORE, 400L, GATEWAY, 50L + BACKLOG + 1));
+    assertThat(alignment.delivering()).containsExactly(GATEWAY);
+    assertThat(alignment.lag()).as("gateway only, once core is revoked").isEqualTo(BACKLOG + 1);
+    assertThat(alignment.draining()).isTrue();
+  }
+
+  @Test
   void drainingAPartitionAheadOfTheSlowestWaitsUntilItCatchesUp() {
     poll(CORE, 100, 1_000, GATEWAY, 100, 1_000, MOBILE, 100, 1_000);
     endsFarAhead();
