@@ -1,6 +1,7 @@
 package com.accord.domain;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -10,7 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -75,27 +77,40 @@ public final class EventJson {
    * empty metadata left out, metadata keys sorted.
    */
   public static String toJson(TransactionEvent event) {
-    ObjectNode node = MAPPER.createObjectNode();
-    node.put(EVENT_ID, event.eventId());
-    node.put(SOURCE, event.source());
-    node.put(TXN_ID, event.txnId());
-    node.put(AMOUNT, event.amount().toPlainString());
-    node.put(CURRENCY, event.currency());
-    node.put(STATUS, event.status());
-    node.put(ACCOUNT, event.account());
-    node.put(TIMESTAMP, event.timestamp().toString());
-    putIfPresent(node, CHANNEL, event.channel());
-    putIfPresent(node, COUNTERPARTY, event.counterparty());
-    putIfPresent(node, REFERENCE, event.reference());
-    if (!event.metadata().isEmpty()) {
-      ObjectNode metadata = node.putObject(METADATA);
-      // The event's map has no defined order; sorting keeps equal events byte-identical.
-      new TreeMap<>(event.metadata()).forEach(metadata::put);
-    }
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
+    // Written field by field rather than built as a tree and serialized: one event is stored per
+    // arrival, and the tree and its serializer were a tenth of what the pipeline allocated.
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField(EVENT_ID, event.eventId());
+      json.writeStringField(SOURCE, event.source());
+      json.writeStringField(TXN_ID, event.txnId());
+      json.writeStringField(AMOUNT, event.amount().toPlainString());
+      json.writeStringField(CURRENCY, event.currency());
+      json.writeStringField(STATUS, event.status());
+      json.writeStringField(ACCOUNT, event.account());
+      json.writeStringField(TIMESTAMP, event.timestamp().toString());
+      writeIfPresent(json, CHANNEL, event.channel());
+      writeIfPresent(json, COUNTERPARTY, event.counterparty());
+      writeIfPresent(json, REFERENCE, event.reference());
+      if (!event.metadata().isEmpty()) {
+        json.writeObjectFieldStart(METADATA);
+        // The event's map has no defined order; sorting keeps equal events byte-identical.
+        for (Map.Entry<String, String> entry : new TreeMap<>(event.metadata()).entrySet()) {
+          json.writeStringField(entry.getKey(), entry.getValue());
+        }
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
       throw new IllegalStateException("cannot write event " + event.eventId() + " as JSON", e);
+    }
+    return out.toString();
+  }
+
+  private static void writeIfPresent(JsonGenerator json, String field, String value) throws IOException {
+    if (value != null) {
+      json.writeStringField(field, value);
     }
   }
 
@@ -124,12 +139,6 @@ public final class EventJson {
         optionalText(node, COUNTERPARTY),
         optionalText(node, REFERENCE),
         storedMetadata(node));
-  }
-
-  private static void putIfPresent(ObjectNode node, String field, String value) {
-    if (value != null) {
-      node.put(field, value);
-    }
   }
 
   private static JsonNode readStoredTree(String json) {

@@ -9,9 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
@@ -510,6 +515,52 @@ class EventParserTest {
     void negativeOffsetAcrossMidnightIsNormalisedToUtc() {
       assertThat(accepted(itemWithText("timestamp", "2026-11-27T22:00:00.5-05:00")).timestamp())
           .isEqualTo(Instant.parse("2026-11-28T03:00:00.500Z"));
+    }
+
+    /**
+     * The canonical form is read without the ISO formatter; whatever that fast path reads, it
+     * reads as the formatter does, and what it leaves (other forms, invalid times) the formatter
+     * judges as before.
+     */
+    @Test
+    void theCanonicalFormIsReadExactlyAsTheIsoFormatterReadsIt() {
+      List<String> texts = new ArrayList<>(List.of("2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z",
+          "2026-04-31T10:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T23:59:60Z", "2026-11-27T10:15:30+18:00",
+          "2026-11-27T10:15:30+18:01", "2026-11-27T10:15:30-18:00", "2026-11-27T10:15:30-00:00",
+          "2026-11-27T10:15:30.1234567891Z", "2026-11-27T10:15:30.Z", "2026-11-27t10:15:30z",
+          "2026-11-27T10:15:30+0100", "0000-01-01T00:00:00Z", "2026-11-27T10:15:30.000000001+05:45",
+          "2026-11-27T10:15:30Z ", "2026-11-27T10:15:30.5", "2026-11-27T10:15:30+01:00:00"));
+      Random random = new Random(7);
+      for (int i = 0; i < 50_000; i++) {
+        texts.add(String.format("%04d-%02d-%02dT%02d:%02d:%02d%s%s", random.nextInt(10_000), random.nextInt(14),
+            random.nextInt(33), random.nextInt(25), random.nextInt(61), random.nextInt(61),
+            random.nextInt(3) == 0 ? "" : "." + "123456789012".substring(0, random.nextInt(11)),
+            switch (random.nextInt(4)) {
+              case 0 -> "Z";
+              case 1 -> "z";
+              default -> String.format("%s%02d:%02d", random.nextBoolean() ? "+" : "-", random.nextInt(20), random.nextInt(61));
+            }));
+      }
+      int readFast = 0;
+      for (String text : texts) {
+        Instant byFormatter;
+        try {
+          byFormatter = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeException e) {
+          byFormatter = null;
+        }
+        Instant fast = EventParser.canonicalTimestamp(text);
+        if (fast != null) {
+          readFast++;
+          assertThat(fast).as(text).isEqualTo(byFormatter);
+        }
+      }
+      assertThat(readFast).as("texts the fast path read, of %d", texts.size()).isGreaterThan(5_000);
+      for (String canonical : List.of("2026-11-27T10:15:30Z", "2026-11-27T10:15:30.123Z", "2026-11-27T10:15:30.123456789Z",
+          "2024-02-29T23:59:59-05:00", "2026-11-27T11:15:30+01:00")) {
+        assertThat(EventParser.canonicalTimestamp(canonical)).as(canonical)
+            .isEqualTo(OffsetDateTime.parse(canonical).toInstant());
+      }
     }
 
     @ParameterizedTest
