@@ -192,8 +192,11 @@ public final class KafkaIngestionVerticle extends VerticleBase {
    */
   private void checkLag() {
     long now = System.nanoTime();
+    if (lagCheckRunning || now - lagCheckedAt < LAG_CHECK_INTERVAL.toNanos()) {
+      return;
+    }
     Set<TopicPartition> partitions = alignment.delivering();
-    if (lagCheckRunning || partitions.isEmpty() || now - lagCheckedAt < LAG_CHECK_INTERVAL.toNanos()) {
+    if (partitions.isEmpty()) {
       return;
     }
     lagCheckedAt = now;
