@@ -81,8 +81,8 @@ public final class PackedState {
     int separator = field.indexOf(US);
     String source = field.substring(0, separator);
     String eventId = eventId(txnId, field.substring(separator + 1));
-    String[] parts = value.split(US_TEXT, -1);
-    if (parts.length != COMPARED_FIELDS) {
+    String[] parts = new String[COMPARED_FIELDS];
+    if (!splitCompared(value, parts)) {
       throw new IllegalStateException("correlation state of " + txnId + " holds a malformed entry for event " + eventId);
     }
     try {
@@ -91,6 +91,24 @@ public final class PackedState {
     } catch (RuntimeException e) {
       throw new IllegalStateException("correlation state of " + txnId + " holds a malformed entry for event " + eventId + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Splits an entry value into its {@value #COMPARED_FIELDS} compared fields; false when it holds another number of them. */
+  private static boolean splitCompared(String value, String[] parts) {
+    int start = 0;
+    for (int i = 0; i < COMPARED_FIELDS - 1; i++) {
+      int end = value.indexOf(US, start);
+      if (end < 0) {
+        return false;
+      }
+      parts[i] = value.substring(start, end);
+      start = end + 1;
+    }
+    if (value.indexOf(US, start) >= 0) {
+      return false;
+    }
+    parts[COMPARED_FIELDS - 1] = value.substring(start);
+    return true;
   }
 
   /**
@@ -126,16 +144,19 @@ public final class PackedState {
     int at = headerEnd;
     while (at >= 0) {
       int next = packed.indexOf(RS, at + 1);
-      String entry = packed.substring(at + 1, next < 0 ? packed.length() : next);
-      int group = entry.indexOf(GS);
-      if (group < 1) {
+      int end = next < 0 ? packed.length() : next;
+      int group = packed.indexOf(GS, at + 1);
+      if (group < 0 || group >= end || group == at + 1) {
         throw new IllegalStateException("correlation state of " + txnId + " holds an entry without a field");
       }
-      String field = entry.substring(0, group);
-      String value = entry.substring(group + 1);
+      String field = packed.substring(at + 1, group);
+      String value = packed.substring(group + 1, end);
       if (isEvent(field)) {
         if (reference == null) {
-          reference = value.split(US_TEXT, -1);
+          reference = new String[COMPARED_FIELDS];
+          if (!splitCompared(value, reference)) {
+            throw new IllegalStateException("correlation state of " + txnId + " holds a malformed event entry");
+          }
         } else {
           value = restored(txnId, value, reference);
         }
@@ -151,20 +172,25 @@ public final class PackedState {
    * time made absolute where it was kept as '~' and milliseconds after the first event's.
    */
   private static String restored(String txnId, String value, String[] reference) {
-    String[] parts = value.split(US_TEXT, -1);
-    if (parts.length != COMPARED_FIELDS || reference.length != COMPARED_FIELDS) {
+    String[] parts = new String[COMPARED_FIELDS];
+    if (!splitCompared(value, parts)) {
       throw new IllegalStateException("correlation state of " + txnId + " holds a malformed event entry");
     }
-    for (int i = 0; i < parts.length; i++) {
+    int time = COMPARED_FIELDS - 1;
+    StringBuilder restored = new StringBuilder(value.length() + 48);
+    for (int i = 0; i < COMPARED_FIELDS; i++) {
+      if (i > 0) {
+        restored.append(US);
+      }
       if (parts[i].isEmpty()) {
-        parts[i] = reference[i];
+        restored.append(reference[i]);
+      } else if (i == time && parts[i].startsWith(SHIFTED)) {
+        restored.append(shifted(txnId, reference[time], parts[i].substring(SHIFTED.length())));
+      } else {
+        restored.append(parts[i]);
       }
     }
-    int time = COMPARED_FIELDS - 1;
-    if (parts[time].startsWith(SHIFTED)) {
-      parts[time] = shifted(txnId, reference[time], parts[time].substring(SHIFTED.length()));
-    }
-    return String.join(US_TEXT, parts);
+    return restored.toString();
   }
 
   private static String shifted(String txnId, String firstTime, String offset) {

@@ -76,6 +76,19 @@ class PackedStateTest {
     assertThatThrownBy(state::events).isInstanceOf(IllegalStateException.class).hasMessageContaining("T-1").hasMessageContaining("C-1");
   }
 
+  @Test
+  void anEventEntryWithAnotherNumberOfFieldsIsMalformedFirstOrLater() {
+    String first = "1\u001f\u001f1\u001ecore\u001fC-1\u001d5.00\u001fUSD\u001fPOSTED\u001fACC-1\u001f0";
+    assertThatThrownBy(() -> PackedState.decode("T-1", first + "\u001egateway\u001fG-1\u001d\u001fUSD"))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("T-1");
+    assertThatThrownBy(() -> PackedState.decode("T-1", first + "\u001egateway\u001fG-1\u001d\u001f\u001f\u001f\u001f~1\u001fextra"))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("T-1");
+    assertThatThrownBy(() -> PackedState.decode("T-1", "1\u001f\u001f1\u001ecore\u001fC-1\u001d5.00\u001fUSD\u001fPOSTED\u001f0"))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("T-1");
+    assertThat(PackedState.decode("T-1", first + "\u001egateway\u001fG-1\u001d\u001f\u001fSETTLED\u001f\u001f~1").entries())
+        .as("the same later entry with its five fields").hasSize(2);
+  }
+
   private static TxnState state(PackedState.Decoded decoded) {
     return new TxnState("T-1", false, false, decoded.entries(), decoded.firstSeenAt(), decoded.entryCount());
   }
