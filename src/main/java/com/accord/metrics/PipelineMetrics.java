@@ -25,7 +25,9 @@ public final class PipelineMetrics {
   public static final String KAFKA_RECORD_AGE = "accord.kafka.record.age";
   /** Each event: received by Accord (polled, or its HTTP request read) → its transaction's result stored. */
   public static final String DETECTION = "accord.detection";
+  /** Gauge: records the Kafka consumer is behind its partitions' ends, as of its last check. */
   public static final String KAFKA_LAG = "accord.kafka.lag";
+  /** Gauge: 1 while the Kafka consumer drains a backlog, else 0. */
   public static final String KAFKA_DRAINING = "accord.kafka.draining";
 
   /** The stages of a batch, in the order it passes them. */
