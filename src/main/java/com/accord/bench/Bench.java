@@ -232,6 +232,8 @@ public final class Bench {
         report.row("Accord end to end through Kafka", kafka.eventsPerSecond(), "events/s", slowerCeiling, kafka.describe());
         kafka.cpu().ifPresent(report::cpu);
         atCeilingsCost(report, budget, kafka, slowerCeiling, "Accord's JVM, the broker, the load generator and its producer");
+        delivering(report, budget, kafka, slowerCeiling, List.of(CpuProfile.BROKER, CpuProfile.KAFKA_CLIENTS),
+            "the broker and the Kafka clients (the sources' producer, Accord's consumer)");
       }
       if (plan.runs("http")) {
         betweenPhases(config.postgres());
@@ -245,6 +247,8 @@ public final class Bench {
         report.row("Accord end to end through HTTP", http.eventsPerSecond(), "events/s", slowerCeiling, http.describe());
         http.cpu().ifPresent(report::cpu);
         atCeilingsCost(report, budget, http, slowerCeiling, "Accord's JVM and the load generator's HTTP client");
+        delivering(report, budget, http, slowerCeiling, List.of(CpuProfile.HTTP_CLIENT),
+            "the sources' HTTP client; receiving the requests runs in Accord's event loops and is not counted, so this errs high");
       }
       if (plan.runs("latency")) {
         // the share of the measured maxima first: the heap after GC is read under its load
@@ -362,6 +366,24 @@ public final class Bench {
             "%d cores ÷ (the ceilings' %.0f µs + the %s run's %.0f µs of CPU per event outside PostgreSQL, Redis and the JIT: %s); "
                 + "measured in the run, PostgreSQL %.0f µs and Redis %.0f µs per event", b.cores(), b.micros(), run.via(),
             CoreBudget.otherMicros(cpu), otherWork, cpu.microsPerEvent(CpuProfile.POSTGRES), cpu.microsPerEvent(CpuProfile.REDIS)));
+  }
+
+  /**
+   * The rate the ceilings' work allows once the events must also be delivered as the drain delivered
+   * them: what no pipeline fed that way can pass on this machine, whatever its own code costs.
+   */
+  private static void delivering(BenchReport report, Optional<CoreBudget> budget, Throughput run, Double slowerCeiling,
+      List<String> delivery, String deliveredBy) {
+    if (budget.isEmpty() || run.cpu().isEmpty()) {
+      return;
+    }
+    CoreBudget b = budget.get();
+    CpuProfile.Usage cpu = run.cpu().get();
+    report.row("Bound: the ceilings' work, delivered through " + run.via(), b.eventsPerSecondDelivering(cpu, delivery),
+        "events/s", slowerCeiling, String.format(Locale.ROOT,
+            "%d cores ÷ (the ceilings' %.0f µs + the %s run's %.1f µs of CPU per event delivering the events: %s): the most a "
+                + "pipeline doing only the ceilings' work and fed this way can carry here", b.cores(), b.micros(), run.via(),
+            CoreBudget.deliveryMicros(cpu, delivery), deliveredBy));
   }
 
   /**

@@ -1,5 +1,6 @@
 package com.accord.bench;
 
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -12,7 +13,9 @@ import java.util.Optional;
  *
  * <p>The same bound with a measured phase's other work added (everything but PostgreSQL, Redis and
  * the JIT: Accord's JVM, the broker, the load generator) is what Accord would reach with its
- * PostgreSQL and Redis work cut to the ceilings' and the rest as measured.
+ * PostgreSQL and Redis work cut to the ceilings' and the rest as measured. With only the cost of
+ * delivering the events added (the broker and the Kafka clients, or the sources' HTTP client), it
+ * is the most any pipeline fed the way the phase was fed can carry here.
  *
  * @param postgresMicros CPU µs per event of the PostgreSQL ceiling, JIT aside
  * @param redisMicros CPU µs per call of the Redis ceiling, JIT aside
@@ -54,6 +57,19 @@ record CoreBudget(double postgresMicros, double redisMicros, int cores) {
   /** The cores divided by the ceilings' cost plus the phase's other work per event. */
   double eventsPerSecondWith(CpuProfile.Usage phase) {
     return cores * 1e6 / (micros() + otherMicros(phase));
+  }
+
+  /**
+   * The cores divided by the ceilings' cost plus the phase's CPU per event in {@code delivery}: the
+   * components that bring the events to a pipeline, whatever that pipeline does with them.
+   */
+  double eventsPerSecondDelivering(CpuProfile.Usage phase, Collection<String> delivery) {
+    return cores * 1e6 / (micros() + deliveryMicros(phase, delivery));
+  }
+
+  /** A phase's CPU per event in the given components together. */
+  static double deliveryMicros(CpuProfile.Usage phase, Collection<String> delivery) {
+    return delivery.stream().mapToDouble(phase::microsPerEvent).sum();
   }
 
   /** The CPU per event that would let the cores carry {@code share} of {@code ceiling} events/s. */

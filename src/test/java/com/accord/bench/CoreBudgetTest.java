@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,20 @@ class CoreBudgetTest {
 
     assertThat(CoreBudget.otherMicros(drain)).as("event loops 40 µs + broker 10 µs").isCloseTo(50, within(1e-9));
     assertThat(budget.eventsPerSecondWith(drain)).as("2 cores ÷ (120 + 50) µs").isCloseTo(11_764.71, within(0.01));
+  }
+
+  @Test
+  void deliveringTheEventsAddsOnlyTheNamedComponents() {
+    CoreBudget budget = CoreBudget.of(Optional.of(POSTGRES_CEILING), Optional.of(REDIS_CEILING)).orElseThrow();
+    CpuProfile.Usage drain = usage(10_000, cpu(CpuProfile.POSTGRES, 2.0, CpuProfile.REDIS, 0.5,
+        "this JVM: Vert.x event loops", 0.4, CpuProfile.BROKER, 0.1, CpuProfile.KAFKA_CLIENTS, 0.05, CpuProfile.JIT, 1.0));
+
+    assertThat(CoreBudget.deliveryMicros(drain, List.of(CpuProfile.BROKER, CpuProfile.KAFKA_CLIENTS)))
+        .as("broker 10 µs + clients 5 µs").isCloseTo(15, within(1e-9));
+    assertThat(budget.eventsPerSecondDelivering(drain, List.of(CpuProfile.BROKER, CpuProfile.KAFKA_CLIENTS)))
+        .as("2 cores ÷ (120 + 15) µs").isCloseTo(14_814.81, within(0.01));
+    assertThat(budget.eventsPerSecondDelivering(drain, List.of(CpuProfile.HTTP_CLIENT)))
+        .as("a component the phase did not use costs nothing").isCloseTo(budget.eventsPerSecond(), within(1e-9));
   }
 
   @Test
