@@ -38,7 +38,11 @@ final class StageBreakdown {
       Timer timer = registry.find(PipelineMetrics.STAGE).tag("stage", stage.tag()).timer();
       if (timer != null) {
         timers.put("stage: " + stage.tag(),
-            reading(timer, stage == PipelineMetrics.Stage.WRITE_AHEAD_STATEMENT ? "statements" : "batches"));
+            reading(timer, switch (stage) {
+              case WRITE_AHEAD_STATEMENT -> "statements";
+              case KAFKA_COMMIT -> "commits";
+              default -> "batches";
+            }));
       }
     }
     for (Timer timer : registry.find(PipelineMetrics.DETECTION).timers()) {

@@ -105,6 +105,7 @@ public record AccordConfig(
       int batchesInFlightMax,
       int partitionFetchBytes,
       Duration alignmentSlack,
+      Duration commitInterval,
       Map<String, String> properties) {
 
     public boolean embedded() {
@@ -113,7 +114,8 @@ public record AccordConfig(
 
     public Kafka withBootstrapServers(String servers) {
       return new Kafka(enabled, servers, embeddedDataDir, groupId, topics, encoding, schemaRegistryUrl,
-          deadLetterTopic, partitions, pollRecordsMax, batchesInFlightMax, partitionFetchBytes, alignmentSlack, properties);
+          deadLetterTopic, partitions, pollRecordsMax, batchesInFlightMax, partitionFetchBytes, alignmentSlack, commitInterval,
+          properties);
     }
   }
 
@@ -307,6 +309,7 @@ public record AccordConfig(
         tree.integer("kafka.batchesInFlightMax", 1, 64),
         tree.integer("kafka.partitionFetchBytes", 1024, 64 * 1024 * 1024),
         tree.duration("kafka.alignmentSlack"),
+        tree.duration("kafka.commitInterval"),
         tree.stringMap("kafka.properties"));
   }
 

@@ -54,9 +54,12 @@ import org.slf4j.LoggerFactory;
  * queues beyond them. Batches are written ahead in poll order, one after another, since the
  * write-ahead decides which of two payloads under one event identity is the original; their
  * correlation overlaps and may finish out of order (it is order-independent: every Redis call is
- * atomic and a result never overwrites one computed from a newer state). Offsets are committed in
- * poll order, each only after its batch and every earlier one are stored
- * (at-least-once delivery; the idempotent write-ahead makes the effect exactly-once). A record
+ * atomic and a result never overwrites one computed from a newer state). A batch leaves the
+ * batches in flight once it and every batch polled before it are stored; the offsets of such
+ * batches are committed together, at most once per {@code commitInterval}, never past a batch
+ * that is not stored (at-least-once delivery; the idempotent write-ahead makes the effect
+ * exactly-once). The client commits on the consumer's one thread, between two polls, so a commit
+ * per batch would hold every live poll for a broker round trip. A record
  * that cannot be decoded or validated becomes a rejected event with its reason and raw bytes, and
  * goes to the dead-letter topic; its neighbours go on.
  */
@@ -83,10 +86,19 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   /** Completed when the poll loop has seen {@link #stopping} and polls no more. */
   private final Promise<Void> loopEnded = Promise.promise();
   private boolean polling;
-  /** Batches polled and not yet committed, oldest first; each future completes with its commit. */
+  /** Batches polled and not yet stored in poll order, oldest first: the back-pressure. */
   private final Deque<Future<Void>> inFlight = new ArrayDeque<>();
-  /** The commit of the newest batch: the next batch commits only after it. */
+  /**
+   * Completes when the newest batch and every batch polled before it are stored; failed once one
+   * of them was not (only while stopping), so that no later batch's offsets pass it.
+   */
+  private Future<Void> lastStored = Future.succeededFuture();
+  /** Per partition, the next offset to read after the batches stored in poll order and not yet committed. */
+  private Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+  /** The commit running, or the last one; one at a time. */
   private Future<Void> lastCommit = Future.succeededFuture();
+  private long lastCommitStartedNanos;
+  private long commitTimer = -1;
   /** The write-ahead of the newest batch: the next batch is written ahead only after it. */
   private Future<Void> lastWriteAhead = Future.succeededFuture();
   private IngestionFlow flow;
@@ -98,6 +110,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     this.config = config;
     this.metrics = metrics;
     this.parser = new EventParser(rules, Integer.MAX_VALUE);
+    this.lastCommitStartedNanos = System.nanoTime() - config.commitInterval().toNanos();
   }
 
   @Override
@@ -111,7 +124,12 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     }).compose(v -> {
       consumer = KafkaConsumer.create(vertx, consumerConfig());
       alignment = new PartitionAlignment(config.alignmentSlack(), config.pollRecordsMax());
-      consumer.partitionsRevokedHandler(alignment::revoked);
+      consumer.partitionsRevokedHandler(revoked -> {
+        alignment.revoked(revoked);
+        // their next owner reads on from the group's committed offsets; stale ones of this member
+        // committed later would move those back (harmless, but re-read for nothing)
+        revoked.forEach(uncommitted::remove);
+      });
       deadLetters = KafkaProducer.create(vertx, producerConfig());
       return consumer.subscribe(config.topics().keySet());
     }).onSuccess(v -> {
@@ -124,9 +142,10 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    // let the batch in hand finish and commit, then leave the group cleanly
+    // let the batches in hand be stored and committed, then leave the group cleanly
     Future<Void> ended = polling ? loopEnded.future() : Future.succeededFuture();
-    return ended.eventually(() -> lastCommit)
+    return ended.eventually(() -> lastStored)
+        .eventually(this::commitStored)
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.close())
         .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
         .eventually(() -> admin == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
@@ -252,7 +271,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
   /** Completes when fewer than the configured number of batches are in flight. */
   private Future<Void> roomForBatch() {
     while (!inFlight.isEmpty() && inFlight.peekFirst().isComplete()) {
-      inFlight.removeFirst(); // commits complete in poll order, so finished batches are at the front
+      inFlight.removeFirst(); // batches count as stored in poll order, so finished ones are at the front
     }
     if (inFlight.size() < config.batchesInFlightMax()) {
       return Future.succeededFuture();
@@ -260,18 +279,80 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     return inFlight.peekFirst().otherwiseEmpty().compose(v -> roomForBatch());
   }
 
-  /** Stores a batch now and commits its offsets once it and every batch polled before it are stored. */
+  /** Stores a batch now; its offsets are committed once it and every batch polled before it are stored. */
   private void start(KafkaConsumerRecords<String, byte[]> records) {
     Future<Map<TopicPartition, OffsetAndMetadata>> stored = handle(records);
-    Future<Void> committed = lastCommit.transform(previous -> stored).compose(this::commit)
-        .onFailure(e -> log.atError().setCause(e).addKeyValue("records", records.size())
-            .log("Kafka batch not committed; it is read again after a restart or rebalance"));
-    lastCommit = committed.otherwiseEmpty();
-    inFlight.addLast(committed);
+    Future<Void> inOrder = lastStored.transform(previous -> previous.failed()
+        ? Future.<Void>failedFuture(previous.cause())
+        : stored.map(offsets -> {
+          offsetsStored(offsets);
+          return null;
+        }));
+    inOrder.onFailure(e -> log.atError().setCause(e).addKeyValue("records", records.size())
+        .log("Kafka batch not stored; it and the batches after it are read again after a restart or rebalance"));
+    lastStored = inOrder;
+    inFlight.addLast(inOrder);
+  }
+
+  private void offsetsStored(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    offsets.forEach((partition, next) -> uncommitted.merge(partition, next, KafkaIngestionVerticle::later));
+    commitWhenDue();
+  }
+
+  /**
+   * Commits the stored offsets not yet committed, unless a commit is running (its end calls this
+   * again) or the last began less than {@code commitInterval} ago (a timer calls this again then).
+   * Stopping, it commits at once.
+   */
+  private void commitWhenDue() {
+    if (uncommitted.isEmpty() || !lastCommit.isComplete()) {
+      return;
+    }
+    long dueInNanos = lastCommitStartedNanos + config.commitInterval().toNanos() - System.nanoTime();
+    if (dueInNanos > 0 && !stopping) {
+      if (commitTimer < 0) {
+        commitTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueInNanos)), id -> {
+          commitTimer = -1;
+          commitWhenDue();
+        });
+      }
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = uncommitted;
+    uncommitted = new HashMap<>();
+    lastCommitStartedNanos = System.nanoTime();
+    lastCommit = commit(offsets).recover(e -> {
+      log.atError().setCause(e).addKeyValue("partitions", offsets.size())
+          .log(stopping ? "Kafka offsets not committed; their records are read again after a restart"
+              : "Kafka offsets not committed; they go with the next commit");
+      if (!stopping) {
+        offsets.forEach((partition, next) -> uncommitted.merge(partition, next, KafkaIngestionVerticle::later));
+      }
+      return Future.succeededFuture();
+    });
+    lastCommit.onComplete(done -> commitWhenDue());
+  }
+
+  /** At stop: the running commit ends, then whatever is stored and uncommitted is committed without waiting for the interval. */
+  private Future<Void> commitStored() {
+    return lastCommit.eventually(() -> {
+      if (commitTimer >= 0) {
+        vertx.cancelTimer(commitTimer);
+        commitTimer = -1;
+      }
+      commitWhenDue();
+      return lastCommit;
+    });
+  }
+
+  private static OffsetAndMetadata later(OffsetAndMetadata a, OffsetAndMetadata b) {
+    return a.getOffset() >= b.getOffset() ? a : b;
   }
 
   private Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    return consumer.commit(offsets).<Void>mapEmpty().recover(e -> {
+    long started = System.nanoTime();
+    return consumer.commit(offsets).<Void>mapEmpty().onComplete(done -> metrics.stage(PipelineMetrics.Stage.KAFKA_COMMIT, started))
+        .recover(e -> {
       if (String.valueOf(e.getMessage()).contains("rebalance") || e.getClass().getSimpleName().contains("CommitFailed")) {
         // the partitions moved to another member, which will re-read this batch: harmless, it is idempotent
         log.atWarn().log("offsets not committed after a rebalance; the new owner re-reads the batch");
@@ -291,7 +372,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
       KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
       metrics.kafkaRecordAge(record.timestamp(), receivedAt.toEpochMilli());
       offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, null),
-          (a, b) -> a.getOffset() >= b.getOffset() ? a : b);
+          KafkaIngestionVerticle::later);
       ParsedItem parsed = parse(i, record);
       if (parsed instanceof ParsedItem.Valid valid) {
         events.add(new Submitted(i, valid.event()));

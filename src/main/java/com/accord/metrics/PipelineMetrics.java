@@ -48,7 +48,12 @@ public final class PipelineMetrics {
     /** Events PostgreSQL holds and Redis lacked, loaded and recorded (a cache rebuilt, a late event). */
     HYDRATE("hydrate"),
     /** The results, discrepancies and audit rows written in one statement. */
-    RESULTS("results");
+    RESULTS("results"),
+    /**
+     * Kafka only, per commit: asked → the group coordinator has the offsets. The client runs it on
+     * the consumer's one thread, so a poll asked for meanwhile waits behind it.
+     */
+    KAFKA_COMMIT("kafka_commit");
 
     private final String tag;
 
