@@ -117,6 +117,11 @@ final class CpuProfile {
     }
   }
 
+  /** The group of a thread of this JVM by its name as {@code /proc} shows it; empty for "other threads". */
+  static Optional<String> groupOf(String procThreadName) {
+    return THREAD_GROUPS.stream().filter(group -> group.getValue().test(procThreadName)).map(Map.Entry::getKey).findFirst();
+  }
+
   /** A reading, or empty where there is no {@code /proc} to read (not Linux). */
   static Optional<Reading> read() {
     if (!Files.isReadable(PROC.resolve("stat"))) {
@@ -154,12 +159,10 @@ final class CpuProfile {
           if (stat.isEmpty()) {
             continue;
           }
-          for (Map.Entry<String, Predicate<String>> group : THREAD_GROUPS) {
-            if (group.getValue().test(stat.get().name())) {
-              ticks.merge(group.getKey(), stat.get().own(), Long::sum);
-              named += stat.get().own();
-              break;
-            }
+          Optional<String> group = groupOf(stat.get().name());
+          if (group.isPresent()) {
+            ticks.merge(group.get(), stat.get().own(), Long::sum);
+            named += stat.get().own();
           }
         }
       }
