@@ -285,7 +285,8 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     Future<Void> inOrder = lastStored.transform(previous -> previous.failed()
         ? Future.<Void>failedFuture(previous.cause())
         : stored.map(offsets -> {
-          offsetsStored(offsets);
+          keepUncommitted(offsets);
+          commitWhenDue();
           return null;
         }));
     inOrder.onFailure(e -> log.atError().setCause(e).addKeyValue("records", records.size())
@@ -294,9 +295,9 @@ public final class KafkaIngestionVerticle extends VerticleBase {
     inFlight.addLast(inOrder);
   }
 
-  private void offsetsStored(Map<TopicPartition, OffsetAndMetadata> offsets) {
+  /** Adds stored offsets to those the next commit carries, the later offset of a partition winning. */
+  private void keepUncommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
     offsets.forEach((partition, next) -> uncommitted.merge(partition, next, KafkaIngestionVerticle::later));
-    commitWhenDue();
   }
 
   /**
@@ -326,7 +327,7 @@ public final class KafkaIngestionVerticle extends VerticleBase {
           .log(stopping ? "Kafka offsets not committed; their records are read again after a restart"
               : "Kafka offsets not committed; they go with the next commit");
       if (!stopping) {
-        offsets.forEach((partition, next) -> uncommitted.merge(partition, next, KafkaIngestionVerticle::later));
+        keepUncommitted(offsets);
       }
       return Future.succeededFuture();
     });

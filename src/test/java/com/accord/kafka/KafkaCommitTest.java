@@ -115,10 +115,9 @@ class KafkaCommitTest {
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(fixture.config().kafka().groupId())
           .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (String topic : fixture.config().kafka().topics().keySet()) {
-        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      }
+      admin.describeTopics(fixture.config().kafka().topics().keySet()).allTopicNames().get(30, TimeUnit.SECONDS)
+          .forEach((topic, description) -> description.partitions()
+              .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
       Map<TopicPartition, Long> ends = new HashMap<>();
       admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((partition, info) -> ends.put(partition, info.offset()));
       return ends.entrySet().stream().allMatch(end -> end.getValue() == 0
