@@ -14,8 +14,10 @@ import com.accord.infra.PgPools;
 import com.accord.infra.RedisClients;
 import com.accord.kafka.AvroEvents;
 import com.accord.persistence.Database;
+import com.accord.persistence.PersistenceVerticle;
 import com.accord.persistence.Sql;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +39,8 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -48,8 +53,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * poll, with up to a given number of polls in flight (one, or as many as Accord's Kafka ingestion
  * allows). It compares no fields, writes no interim verdicts and pushes nothing.
  *
- * <p>Run behind {@link KafkaFloor}'s bare consumer, its latency is the detection latency of such a
- * pipeline on this machine: what remains of a latency target once Accord's own code is gone. It
+ * <p>Run behind {@link KafkaFloor}'s bare consumer, or behind {@link HttpFloor}'s bare server
+ * ({@link #httpWork}: a request answered once its raw rows are stored), its latency is the
+ * detection latency of such a pipeline on this machine: what remains of a latency target once
+ * Accord's own code is gone. It
  * works in a scratch database migrated like Accord's and under a Redis key prefix of its own, both
  * removed by {@link #close}.
  *
@@ -76,6 +83,9 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
   private final PrintStream out;
   private final int pollsInFlightMax;
   private final Semaphore inFlight;
+  private final AtomicInteger requestsSettling = new AtomicInteger();
+  private final AtomicLong httpRequests = new AtomicLong();
+  private final AtomicLong httpStatements = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   /**
@@ -84,13 +94,21 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
    * @param pollsInFlightMax polls whose work may run at once, as Accord's {@code kafka.batchesInFlightMax}
    */
   BarePipeline(AccordConfig config, String database, int pollsInFlightMax, PrintStream out) {
+    this(config, database, pollsInFlightMax, 2, out);
+  }
+
+  /**
+   * As above, with a pool of {@code connections} to the scratch database: behind the HTTP floor,
+   * whose requests in flight each run their own statements, as many as Accord's pool holds.
+   */
+  BarePipeline(AccordConfig config, String database, int pollsInFlightMax, int connections, PrintStream out) {
     if (pollsInFlightMax < 1) {
       throw new IllegalArgumentException("pollsInFlightMax must be at least 1, got " + pollsInFlightMax);
     }
     this.out = out;
     this.pollsInFlightMax = pollsInFlightMax;
     this.inFlight = new Semaphore(pollsInFlightMax);
-    this.scratch = PostgresCeiling.scratch(config.postgres(), new PostgresCeiling.Settings(1, 3, 2, database));
+    this.scratch = PostgresCeiling.scratch(config.postgres(), new PostgresCeiling.Settings(1, 3, connections, database));
     Database.drop(scratch);
     Database.prepare(scratch);
     this.vertx = Vertx.vertx();
@@ -126,6 +144,16 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
     pool.query("ANALYZE").execute().await();
   }
 
+  /** Statements of raw rows the HTTP requests were stored in so far: fewer than the requests when they shared. */
+  long httpStatements() {
+    return httpStatements.get();
+  }
+
+  /** The Vert.x instance its PostgreSQL and Redis clients run on: the HTTP floor's server runs there too. */
+  Vertx vertx() {
+    return vertx;
+  }
+
   /** Its keys in Redis start with this. */
   String prefix() {
     return prefix;
@@ -158,31 +186,144 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
     List<TransactionEvent> events = decode(records);
     Instant receivedAt = Instant.now();
     // built before a slot is taken: nothing between taking it and the chain's end can throw
-    Tuple rawRows = rawRows(events, receivedAt);
+    Tuple rawRows = rawRows(events, receivedAt, Messages.Via.KAFKA);
     if (!inFlight.tryAcquire(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new TimeoutException("bare pipeline: no poll's work finished within " + TIMEOUT.toSeconds() + " s");
     }
-    pool.preparedQuery(Sql.INSERT_RAW_EVENTS).execute(rawRows)
-        .compose(stored -> correlate(events, receivedAt))
-        .compose(complete -> complete.isEmpty() ? Future.succeededFuture(complete)
-            : pool.preparedQuery(Sql.UPSERT_RESULTS).execute(PostgresCeiling.results(List.copyOf(complete.values()))).map(complete))
+    store(rawRows)
+        .compose(stored -> settle(events, receivedAt, doneAt))
         .onComplete(done -> {
-          if (done.succeeded()) {
-            long now = System.nanoTime();
-            done.result().keySet().forEach(txnId -> doneAt.putIfAbsent(txnId, now));
-          } else {
+          if (done.failed()) {
             failure.compareAndSet(null, done.cause());
           }
           inFlight.release();
         });
   }
 
-  /** Returns once every poll handed over so far is done; throws the failure of any. */
+  /**
+   * Behind the HTTP floor: a request is answered once its raw rows are stored, as Accord answers
+   * once its write-ahead is. Up to {@link #HTTP_STATEMENTS_IN_FLIGHT} such statements run at once,
+   * as Accord's write-ahead; requests read while they run wait and then share the next statement
+   * (up to {@link #EVENTS_PER_STATEMENT_MAX} events), the way a database groups commits. Each
+   * statement's events then take one pipeline of correlation calls and one statement of verdicts.
+   * Its requests in flight are the HTTP client's to limit.
+   */
+  HttpFloor.Work httpWork() {
+    return new HttpWrites();
+  }
+
+  /** Accord's write-ahead statements in flight ({@code PersistenceVerticle.WRITE_AHEADS_IN_FLIGHT_MAX}). */
+  static final int HTTP_STATEMENTS_IN_FLIGHT = PersistenceVerticle.WRITE_AHEADS_IN_FLIGHT_MAX;
+  /** Accord's largest write-ahead statement ({@code WriteAheadMerge.EVENTS_PER_STATEMENT_MAX}), a Kafka poll's default size. */
+  static final int EVENTS_PER_STATEMENT_MAX = 5000;
+
+  /** Requests' events grouped into statements; guarded by its own lock, as replies come on the clients' event loops. */
+  private final class HttpWrites implements HttpFloor.Work {
+    private record Request(List<TransactionEvent> events, Instant receivedAt, Map<String, Long> doneAt, Promise<Void> stored) {}
+
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private int statementsInFlight;
+
+    @Override
+    public String describe() {
+      return "the same HTTP client → a bare pipeline doing only the ceilings' work (raw rows, accord_record, "
+          + "final verdict and audit row), no Accord";
+    }
+
+    @Override
+    public Future<Void> accept(List<TransactionEvent> events, Instant receivedAt, Map<String, Long> doneAt) {
+      rethrowFailure();
+      Request request = new Request(events, receivedAt, doneAt, Promise.promise());
+      httpRequests.incrementAndGet();
+      requestsSettling.incrementAndGet();
+      List<Request> statement;
+      synchronized (this) {
+        waiting.add(request);
+        statement = nextStatement();
+      }
+      if (statement != null) {
+        write(statement);
+      }
+      return request.stored().future();
+    }
+
+    /** The requests of the next statement, taken from the head in order, if one may start now. */
+    private List<Request> nextStatement() {
+      if (waiting.isEmpty() || statementsInFlight >= HTTP_STATEMENTS_IN_FLIGHT) {
+        return null;
+      }
+      List<Request> taken = new ArrayList<>();
+      int events = 0;
+      while (!waiting.isEmpty() && (taken.isEmpty() || events + waiting.peek().events().size() <= EVENTS_PER_STATEMENT_MAX)) {
+        Request next = waiting.poll();
+        taken.add(next);
+        events += next.events().size();
+      }
+      statementsInFlight++;
+      return taken;
+    }
+
+    private void write(List<Request> statement) {
+      List<TransactionEvent> events = new ArrayList<>();
+      statement.forEach(r -> events.addAll(r.events()));
+      Instant receivedAt = statement.get(0).receivedAt();
+      Map<String, Long> doneAt = statement.get(0).doneAt();
+      httpStatements.incrementAndGet();
+      store(rawRows(events, receivedAt, Messages.Via.HTTP)).onComplete(stored -> {
+        statement.forEach(r -> r.stored().handle(stored));
+        List<Request> next;
+        synchronized (this) {
+          statementsInFlight--;
+          next = nextStatement();
+        }
+        if (next != null) {
+          write(next);
+        }
+        Future<Void> settled = stored.succeeded() ? settle(events, receivedAt, doneAt) : Future.failedFuture(stored.cause());
+        settled.onComplete(done -> {
+          if (done.failed()) {
+            failure.compareAndSet(null, done.cause());
+          }
+          requestsSettling.addAndGet(-statement.size());
+        });
+      });
+    }
+
+    @Override
+    public String doneKey(String eventKey) {
+      return BarePipeline.this.doneKey(eventKey);
+    }
+  }
+
+  private Future<Void> store(Tuple rawRows) {
+    return pool.preparedQuery(Sql.INSERT_RAW_EVENTS).execute(rawRows).mapEmpty();
+  }
+
+  /** Correlates the stored events and stores the verdicts of the transactions they complete, noting when each is done. */
+  private Future<Void> settle(List<TransactionEvent> events, Instant receivedAt, Map<String, Long> doneAt) {
+    return correlate(events, receivedAt)
+        .compose(complete -> complete.isEmpty() ? Future.succeededFuture(complete)
+            : pool.preparedQuery(Sql.UPSERT_RESULTS).execute(PostgresCeiling.results(List.copyOf(complete.values()))).map(complete))
+        .map(complete -> {
+          long now = System.nanoTime();
+          complete.keySet().forEach(txnId -> doneAt.putIfAbsent(txnId, now));
+          return null;
+        });
+  }
+
+  /** Returns once every poll and request handed over so far is done; throws the failure of any. */
   void awaitInFlight() throws InterruptedException, TimeoutException {
     if (!inFlight.tryAcquire(pollsInFlightMax, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new TimeoutException("bare pipeline: polls still in flight after " + TIMEOUT.toSeconds() + " s");
     }
     inFlight.release(pollsInFlightMax);
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (requestsSettling.get() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("bare pipeline: requests still settling after " + TIMEOUT.toSeconds() + " s");
+      }
+      Thread.sleep(10);
+    }
     rethrowFailure();
   }
 
@@ -215,7 +356,7 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
   }
 
   /** The events in {@link Sql#INSERT_RAW_EVENTS}' parameter shape. */
-  private static Tuple rawRows(List<TransactionEvent> events, Instant receivedAt) {
+  private static Tuple rawRows(List<TransactionEvent> events, Instant receivedAt, Messages.Via via) {
     int n = events.size();
     String[] sources = new String[n];
     String[] eventIds = new String[n];
@@ -231,7 +372,7 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
       payloads[i] = EventJson.toJson(event);
       received[i] = at;
     }
-    return Tuple.of(sources, eventIds, txnIds, payloads).addValue(received).addValue(Messages.Via.KAFKA.name());
+    return Tuple.of(sources, eventIds, txnIds, payloads).addValue(received).addValue(via.name());
   }
 
   /** One pipelined batch of accord_record calls; the transactions the replies show every expected source of, with their verdicts. */
@@ -268,6 +409,9 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
       out.println("bare pipeline: " + e.getMessage() + "; closing anyway");
     } catch (IllegalStateException e) {
       failed = e; // the last polls' failure: thrown once the keys and the database are gone
+    }
+    if (httpRequests.get() > 0) {
+      out.printf("bare pipeline: %,d requests stored in %,d statements%n", httpRequests.get(), httpStatements.get());
     }
     try {
       int deleted = RedisClients.deleteKeysWithPrefix(redis, prefix).await();

@@ -298,6 +298,8 @@ public final class Bench {
           latency.cpu().map(u -> u.withPhase("latency" + at + ", Kafka")).ifPresent(report::cpu);
           report.stages(String.format("the detection latency run through Kafka at %,.0f events/s", rate), latency.stages());
 
+          httpFloors(config, scenario.withSeed(scenario.seed() + 7 + 10 * i), httpLatencyRate, plan.latencyPhase(), at, report);
+
           // the same through HTTP, without the broker: what Accord's own part of the latency is
           betweenPhases(config.postgres());
           Latency overHttp;
@@ -348,6 +350,42 @@ public final class Bench {
     }
 
     return allVerified ? 0 : 1;
+  }
+
+  /**
+   * What is left of the latency target through HTTP once Accord's own code is gone: the detection
+   * run's HTTP client, rate, linger and requests in flight posting to a bare server that only reads
+   * the requests, then to one doing the ceilings' work behind them.
+   */
+  private static void httpFloors(AccordConfig config, Scenario scenario, double rate, Duration phase, String at, BenchReport report)
+      throws Exception {
+    betweenPhases(config.postgres());
+    Vertx server = Vertx.vertx();
+    KafkaFloor.Report floor;
+    try {
+      floor = HttpFloor.measure(server, scenario, rate, phase, config.rules(), LATENCY_HTTP_REQUESTS_IN_FLIGHT, LATENCY_LINGER,
+          HttpFloor.RECEIVE_ONLY, out);
+    } finally {
+      server.close().await();
+    }
+    report.latency(String.format("HTTP floor: %s, open loop at %,.0f events/s", HttpFloor.RECEIVE_ONLY.describe(), rate),
+        floor.latency(), "last first-per-source event of a transaction due to be sent → the request carrying it read and parsed "
+            + "with Accord's parser on one event loop, no token checked; the detection run's client (linger "
+            + LATENCY_LINGER.toMillis() + " ms, up to " + LATENCY_HTTP_REQUESTS_IN_FLIGHT + " requests in flight)");
+    floor.cpu().map(u -> u.withPhase("HTTP floor" + at + ", no Accord")).ifPresent(report::cpu);
+    betweenPhases(config.postgres());
+    try (BarePipeline bare = new BarePipeline(config, BarePipeline.DATABASE, 1, config.postgres().poolSize(), out)) {
+      HttpFloor.Work work = bare.httpWork();
+      KafkaFloor.Report barePipeline = HttpFloor.measure(bare.vertx(), scenario.withSeed(scenario.seed() + 1), rate, phase,
+          config.rules(), LATENCY_HTTP_REQUESTS_IN_FLIGHT, LATENCY_LINGER, work, out);
+      report.latency(String.format("bare pipeline: %s, open loop at %,.0f events/s", work.describe(), rate),
+          barePipeline.latency(), "last first-per-source event of a transaction due to be sent → its verdict stored; "
+              + "requests read while up to " + BarePipeline.HTTP_STATEMENTS_IN_FLIGHT + " statements of raw rows run share the "
+              + "next (answered once it is stored, as Accord's write-ahead), then per statement one pipeline of accord_record "
+              + "calls and one statement of verdicts and audit rows; " + config.postgres().poolSize()
+              + " connections, as Accord's pool");
+      barePipeline.cpu().map(u -> u.withPhase("bare pipeline" + at + ", HTTP, no Accord")).ifPresent(report::cpu);
+    }
   }
 
   /**

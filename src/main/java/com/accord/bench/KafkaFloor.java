@@ -2,7 +2,6 @@ package com.accord.bench;
 
 import com.accord.config.AccordConfig;
 import com.accord.kafka.KafkaIngestionVerticle;
-import com.accord.simulation.GeneratedTransaction;
 import com.accord.simulation.KafkaSink;
 import com.accord.simulation.Scenario;
 import com.accord.simulation.TrafficGenerator;
@@ -102,15 +101,7 @@ final class KafkaFloor {
       try (KafkaSink sink = new KafkaSink(kafka.bootstrapServers(), topics, producerProperties);
           CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
         OpenLoop.run(new TrafficGenerator(scenario, Instant.now(), "floor-"), eventsPerSecond, window.start(), window.stopAt(), sink,
-            new OpenLoop.Listener() {
-              @Override
-              public void transactionSent(GeneratedTransaction t, Map<String, Long> firstDuePerSource) {
-                Map.Entry<String, Long> last = firstDuePerSource.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-                if (firstDuePerSource.size() == expectedSources && t.heldBack().isEmpty() && window.measures(last.getValue())) {
-                  dueOf.put(topicOfSource.get(last.getKey()) + "/" + t.txnId(), last.getValue());
-                }
-              }
-            });
+            OpenLoop.lastFirstPerSource(window, expectedSources, (source, txnId) -> topicOfSource.get(source) + "/" + txnId, dueOf));
         sink.flush();
         cpu = sampler.usage("Kafka floor: " + work.describe(), window.measuredFrom(), window.end(), eventsPerSecond);
       }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,6 +29,24 @@ final class OpenLoop {
   }
 
   private OpenLoop() {}
+
+  /**
+   * Notes in {@code dueOf}, under {@code key(source, txnId)}, the due time of each measured
+   * transaction's last first-per-source event: the event after which its detection can start.
+   * Only transactions every expected source reports on time count; late re-sends do not.
+   */
+  static Listener lastFirstPerSource(Bench.Window window, int expectedSources, BiFunction<String, String, String> key,
+      Map<String, Long> dueOf) {
+    return new Listener() {
+      @Override
+      public void transactionSent(GeneratedTransaction t, Map<String, Long> firstDuePerSource) {
+        Map.Entry<String, Long> last = firstDuePerSource.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        if (firstDuePerSource.size() == expectedSources && t.heldBack().isEmpty() && window.measures(last.getValue())) {
+          dueOf.put(key.apply(last.getKey(), t.txnId()), last.getValue());
+        }
+      }
+    };
+  }
 
   /** Sends from {@code start} until {@code stopAt} (both {@link System#nanoTime()}); returns the transactions sent. */
   static int run(TrafficGenerator generator, double eventsPerSecond, long start, long stopAt, EventSink sink, Listener listener)
