@@ -92,6 +92,19 @@ class AuditTrailTest {
     return broken;
   }
 
+  /**
+   * The digest is expanded into the expressions that compute it, not called as a function with an
+   * executor of its own for every row (it was, while declared IMMUTABLE over STABLE functions).
+   */
+  @Test
+  void theRowDigestIsInlinedWhereItIsComputed() {
+    String plan = String.join("\n", fixture.sql("""
+            EXPLAIN (VERBOSE) SELECT audit_row_digest(prev_hash, seq, occurred_at, actor, action, resource_type,
+                                                      resource_id, outcome, details)
+            FROM audit_logs""").stream().map(row -> row.getString(0)).toList());
+    assertThat(plan).contains("sha256(").doesNotContain("audit_row_digest(");
+  }
+
   @Test
   void everyChangeOfAResultAppendsOneAuditRowAndNothingElseDoes() {
     String id = txn("audited");
