@@ -112,7 +112,7 @@ final class BarePipeline implements KafkaFloor.Work, AutoCloseable {
     Database.drop(scratch);
     Database.prepare(scratch);
     this.vertx = Vertx.vertx();
-    this.pool = PgPools.create(vertx, scratch, "bench-bare-pipeline", PgPools.PlanCache.GENERIC);
+    this.pool = PgPools.create(vertx, scratch, "bench-bare-pipeline");
     seed();
     this.redis = RedisClients.create(vertx, config.redis(), 2);
     this.prefix = "accord-bench-bare:" + UUID.randomUUID().toString().substring(0, 8) + ":";

@@ -135,7 +135,7 @@ public final class PostgresCeiling {
     progress.println("postgres ceiling [" + variant + "]: scratch database " + scratch.database() + " migrated; "
         + settings.events() + " events, batches of " + settings.eventsPerBatch() + ", " + settings.connections() + " connections");
     Vertx vertx = Vertx.vertx();
-    Pool pool = PgPools.create(vertx, scratch, "bench-ceiling", PgPools.PlanCache.GENERIC);
+    Pool pool = PgPools.create(vertx, scratch, "bench-ceiling");
     ExecutorService workers = Executors.newFixedThreadPool(settings.connections());
     try {
       long batches = (settings.events() + settings.eventsPerBatch() - 1) / settings.eventsPerBatch();

@@ -18,32 +18,9 @@ public final class PgPools {
    */
   public static final int PREPARED_SQL_LENGTH_MAX = 16_384;
 
-  /** How PostgreSQL plans the prepared statements of a pool's connections. */
-  public enum PlanCache {
-    /**
-     * PostgreSQL's default: each statement planned for its parameters five times, then kept on a
-     * generic plan only if that looks no dearer. For queries whose best plan depends on the
-     * values (the API's filters).
-     */
-    AUTO,
-    /**
-     * One generic plan per statement and connection. For the pipeline's batch statements, whose
-     * parameters are arrays: their plan does not depend on the values, yet PostgreSQL's default
-     * judges a generic plan (which assumes 100 elements) dearer than the custom plans of the first
-     * executions when those carry an event or a few, and then plans every later execution anew,
-     * for the life of the connection. A pool opened while traffic trickles paid that on every
-     * write-ahead and results statement.
-     */
-    GENERIC
-  }
-
   private PgPools() {}
 
   public static Pool create(Vertx vertx, AccordConfig.Postgres config, String name) {
-    return create(vertx, config, name, PlanCache.AUTO);
-  }
-
-  public static Pool create(Vertx vertx, AccordConfig.Postgres config, String name, PlanCache plans) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(config.host())
         .setPort(config.port())
@@ -55,9 +32,6 @@ public final class PgPools {
         .setPreparedStatementCacheSqlFilter(sql -> sql.length() <= PREPARED_SQL_LENGTH_MAX)
         .setPipeliningLimit(16)
         .setSslMode(io.vertx.pgclient.SslMode.of(config.sslMode()));
-    if (plans == PlanCache.GENERIC) {
-      connect.addProperty("plan_cache_mode", "force_generic_plan"); // a session setting, sent when connecting
-    }
     if (!config.sslCaPath().isEmpty()) {
       connect.setSslOptions(new io.vertx.core.net.ClientSSLOptions()
           .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(config.sslCaPath()))

@@ -76,7 +76,7 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.registerAll(vertx.eventBus());
-    pool = PgPools.create(vertx, config, "persistence", PgPools.PlanCache.GENERIC);
+    pool = PgPools.create(vertx, config, "persistence");
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<RawWrite>consumer(Addresses.PERSIST_RAW, this::admitWrite).completion(),
