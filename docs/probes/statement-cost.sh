@@ -3,7 +3,7 @@
 # Measures, in a scratch database of its own migrated with Accord's schema and seeded as a table in
 # service (300,000 transactions):
 #   - the write-ahead and the results upsert, one event per statement, prepared, under PostgreSQL's
-#     default plan cache mode and under force_generic_plan (what the pipeline's pools set);
+#     default plan cache mode and under force_generic_plan (tried for the pipeline's pools and reverted);
 #   - audit rows, one per statement, with audit_row_digest inlined (as migrated, V6) and as it was
 #     declared before V6 (IMMUTABLE: called per row).
 # Usage: bash docs/probes/statement-cost.sh [statements per cell, default 5000]
@@ -75,9 +75,9 @@ cell() { # statement setting PGOPTIONS; every cell writes transactions of its ow
   printf '| %s | %s | %s | %d |\n' "$1" "$2" "$plans" $(( (after - before) * TICK_US / N ))
 }
 cell write_ahead "plan_cache_mode=auto (PostgreSQL's default)" ""
-cell write_ahead "plan_cache_mode=force_generic_plan (Accord's pipeline pools)" "-c plan_cache_mode=force_generic_plan"
+cell write_ahead "plan_cache_mode=force_generic_plan (tried, reverted)" "-c plan_cache_mode=force_generic_plan"
 cell results_upsert "plan_cache_mode=auto (PostgreSQL's default)" ""
-cell results_upsert "plan_cache_mode=force_generic_plan (Accord's pipeline pools)" "-c plan_cache_mode=force_generic_plan"
+cell results_upsert "plan_cache_mode=force_generic_plan (tried, reverted)" "-c plan_cache_mode=force_generic_plan"
 cell audit_row "audit_row_digest STABLE, inlined (V6)" ""
 "${PSQL[@]}" -d "$DB" -c "ALTER FUNCTION audit_row_digest(bytea, bigint, timestamptz, text, text, text, text, text, jsonb) IMMUTABLE"
 cell audit_row "audit_row_digest IMMUTABLE, called per row (before V6)" ""
