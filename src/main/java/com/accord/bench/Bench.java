@@ -59,6 +59,8 @@ public final class Bench {
   /** The HTTP latency run's client: events wait up to this long to share a request (the Kafka run's producer lingers 2 ms). */
   private static final Duration LATENCY_LINGER = Duration.ofMillis(2);
   private static final int LATENCY_HTTP_REQUESTS_IN_FLIGHT = 16;
+  /** The receiving runs' size: enough for a steady cost per event, and at most a drain's. */
+  private static final int RECEIVING_TRANSACTIONS = 300_000;
 
   private Bench() {}
 
@@ -232,8 +234,8 @@ public final class Bench {
         report.row("Accord end to end through Kafka", kafka.eventsPerSecond(), "events/s", slowerCeiling, kafka.describe());
         kafka.cpu().ifPresent(report::cpu);
         atCeilingsCost(report, budget, kafka, slowerCeiling, "Accord's JVM, the broker, the load generator and its producer");
-        delivering(report, budget, kafka, slowerCeiling, List.of(CpuProfile.BROKER, CpuProfile.KAFKA_CLIENTS),
-            "the broker and the Kafka clients (the sources' producer, Accord's consumer)");
+        delivering(report, budget, "Kafka", kafka.cpu(), slowerCeiling, List.of(CpuProfile.BROKER, CpuProfile.KAFKA_CLIENTS),
+            "the Kafka run's", "the broker and the Kafka clients (the sources' producer, Accord's consumer)");
       }
       if (plan.runs("http")) {
         betweenPhases(config.postgres());
@@ -247,8 +249,20 @@ public final class Bench {
         report.row("Accord end to end through HTTP", http.eventsPerSecond(), "events/s", slowerCeiling, http.describe());
         http.cpu().ifPresent(report::cpu);
         atCeilingsCost(report, budget, http, slowerCeiling, "Accord's JVM and the load generator's HTTP client");
-        delivering(report, budget, http, slowerCeiling, List.of(CpuProfile.HTTP_CLIENT),
-            "the sources' HTTP client; receiving the requests runs in Accord's event loops and is not counted, so this errs high");
+        // Accord receives the requests in the event loops that do the rest of its work: the receiving
+        // alone is measured apart, the drain's client posting to bare servers that do nothing else
+        int receivingTransactions = Math.min(plan.httpTransactions(), RECEIVING_TRANSACTIONS);
+        for (HttpFloor.Receiver receiver : HttpFloor.Receiver.values()) {
+          betweenPhases(config.postgres());
+          Optional<CpuProfile.Usage> receiving = HttpFloor.receiving(scenario.withTransactions(receivingTransactions)
+              .withSeed(scenario.seed() + 9), config.rules(), receiver, out);
+          receiving.map(u -> u.withPhase("HTTP receiving, " + receiver.describe() + ", no Accord")).ifPresent(report::cpu);
+          delivering(report, budget, "HTTP, " + receiver.describe(), receiving, slowerCeiling,
+              List.of(CpuProfile.HTTP_CLIENT, CpuProfile.EVENT_LOOPS), String.format(Locale.ROOT,
+                  "a receiving run's (%,d transactions, the drain's client and requests)", receivingTransactions),
+              "the sources' HTTP client and a bare server's event loop that " + (receiver == HttpFloor.Receiver.READ_ONLY
+                  ? "only reads each request's body" : "reads each body and parses it with Accord's parser") + ", no token checked");
+        }
       }
       if (plan.runs("latency")) {
         // the share of the measured maxima first: the heap after GC is read under its load
@@ -410,17 +424,17 @@ public final class Bench {
    * The rate the ceilings' work allows once the events must also be delivered as the drain delivered
    * them: what no pipeline fed that way can pass on this machine, whatever its own code costs.
    */
-  private static void delivering(BenchReport report, Optional<CoreBudget> budget, Throughput run, Double slowerCeiling,
-      List<String> delivery, String deliveredBy) {
-    if (budget.isEmpty() || run.cpu().isEmpty()) {
+  private static void delivering(BenchReport report, Optional<CoreBudget> budget, String via, Optional<CpuProfile.Usage> measured,
+      Double slowerCeiling, List<String> delivery, String measuredBy, String deliveredBy) {
+    if (budget.isEmpty() || measured.isEmpty()) {
       return;
     }
     CoreBudget b = budget.get();
-    CpuProfile.Usage cpu = run.cpu().get();
-    report.row("Bound: the ceilings' work, delivered through " + run.via(), b.eventsPerSecondDelivering(cpu, delivery),
+    CpuProfile.Usage cpu = measured.get();
+    report.row("Bound: the ceilings' work, delivered through " + via, b.eventsPerSecondDelivering(cpu, delivery),
         "events/s", slowerCeiling, String.format(Locale.ROOT,
-            "%d cores ÷ (the ceilings' %.0f µs + the %s run's %.1f µs of CPU per event delivering the events: %s): the most a "
-                + "pipeline doing only the ceilings' work and fed this way can carry here", b.cores(), b.micros(), run.via(),
+            "%d cores ÷ (the ceilings' %.0f µs + %s %.1f µs of CPU per event delivering the events: %s): the most a "
+                + "pipeline doing only the ceilings' work and fed this way can carry here", b.cores(), b.micros(), measuredBy,
             CoreBudget.deliveryMicros(cpu, delivery), deliveredBy));
   }
 

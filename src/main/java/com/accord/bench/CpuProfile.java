@@ -41,10 +41,11 @@ final class CpuProfile {
   static final String JIT = "this JVM: JIT compiler";
   static final String KAFKA_CLIENTS = "this JVM: Kafka clients";
   static final String HTTP_CLIENT = "this JVM: bench HTTP client";
+  static final String EVENT_LOOPS = "this JVM: Vert.x event loops";
 
   /** This JVM's thread groups, by the thread name's start as {@code /proc} shows it (15 characters at most). */
   private static final List<Map.Entry<String, Predicate<String>>> THREAD_GROUPS = List.of(
-      Map.entry("this JVM: Vert.x event loops", name -> name.startsWith("vert.x-eventloo")),
+      Map.entry(EVENT_LOOPS, name -> name.startsWith("vert.x-eventloo")),
       Map.entry("this JVM: Vert.x workers", name -> name.startsWith("vert.x-worker") || name.startsWith("vert.x-internal")),
       Map.entry(KAFKA_CLIENTS, name -> name.startsWith("kafka-") || name.startsWith("vert.x-kafka")),
       Map.entry(HTTP_CLIENT, name -> name.startsWith("http-sink") || name.startsWith("HttpClient")),

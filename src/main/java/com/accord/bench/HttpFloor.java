@@ -7,6 +7,7 @@ import com.accord.domain.ReconciliationRules;
 import com.accord.domain.TransactionEvent;
 import com.accord.simulation.HttpSink;
 import com.accord.simulation.Scenario;
+import com.accord.simulation.Simulator;
 import com.accord.simulation.TrafficGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -100,6 +101,84 @@ final class HttpFloor {
     } finally {
       server.close().await();
     }
+  }
+
+  /** Takes the parsed events and nothing more: done at once, noting nothing. */
+  private static final Work DISCARD = new Work() {
+    @Override
+    public String describe() {
+      return "the drain's HTTP client → a bare HTTP server that parses and drops, no Accord";
+    }
+
+    @Override
+    public Future<Void> accept(List<TransactionEvent> events, Instant receivedAt, Map<String, Long> doneAt) {
+      return Future.succeededFuture();
+    }
+  };
+
+  /** How the receiving probe's bare server treats each request's body. */
+  enum Receiver {
+    /** Reads the body whole and answers it: the least any HTTP receiver does. */
+    READ_ONLY("read only"),
+    /** Reads the body and parses it with Accord's parser into events, then answers. */
+    PARSED("read and parsed with Accord's parser");
+
+    private final String describe;
+
+    Receiver(String describe) {
+      this.describe = describe;
+    }
+
+    String describe() {
+      return describe;
+    }
+  }
+
+  /** The answer of a server that parses nothing: the sink fails a run on any rejection, and there is none to count. */
+  static final String READ_ONLY_ANSWER = "{\"rejected\":0}";
+
+  /**
+   * The CPU it costs this machine to take in the HTTP drain's traffic and do nothing else with it:
+   * the drain's client (requests of the drain's size and number in flight), closed loop, posting
+   * {@code scenario}'s events as fast as a bare server on one event loop of a Vert.x of its own
+   * answers them. The server is the {@link Receiver}: it checks no token and stores nothing. A
+   * short run first, unmeasured, compiles the paths. Empty off Linux.
+   */
+  static Optional<CpuProfile.Usage> receiving(Scenario scenario, ReconciliationRules rules, Receiver receiver, PrintStream out)
+      throws Exception {
+    out.printf("== HTTP receiving: the drain's client → a bare HTTP server, %s, no Accord: %,d transactions ==%n",
+        receiver.describe(), scenario.transactions());
+    Vertx vertx = Vertx.vertx();
+    try {
+      HttpServer server = receiver == Receiver.READ_ONLY ? serveReadOnly(vertx) : serve(vertx, rules, DISCARD, Map.of());
+      String base = "http://127.0.0.1:" + server.actualPort();
+      try (HttpSink warmUp = new HttpSink(base, () -> "Bearer none")) {
+        new Simulator(scenario.withTransactions(Math.min(scenario.transactions(), 20_000)).withSeed(scenario.seed() - 1),
+            "recv-warm-", null).run(warmUp);
+      }
+      try (HttpSink sink = new HttpSink(base, () -> "Bearer none"); CpuProfile.Sampler sampler = new CpuProfile.Sampler()) {
+        Simulator.Run run = new Simulator(scenario, "recv-", out).run(sink);
+        sink.flush();
+        Optional<CpuProfile.Usage> cpu = sampler.usage("HTTP receiving, " + receiver.describe(), System.nanoTime(), run.events());
+        cpu.ifPresent(u -> out.printf("HTTP receiving, %s: %,d events at %,.0f events/s, %.1f µs of CPU per event in the "
+            + "server's event loop, %.1f in the client%n", receiver.describe(), run.events(), u.eventsPerSecond(),
+            u.microsPerEvent(CpuProfile.EVENT_LOOPS), u.microsPerEvent(CpuProfile.HTTP_CLIENT)));
+        return cpu;
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** A bare server on a free port of 127.0.0.1 that reads each request's body whole and answers 202, parsing nothing. */
+  static HttpServer serveReadOnly(Vertx vertx) {
+    return vertx.createHttpServer().requestHandler(request -> request.body().onComplete(body -> {
+      if (body.succeeded()) {
+        request.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(READ_ONLY_ANSWER);
+      } else {
+        request.response().setStatusCode(500).end("bench HTTP receiving: " + body.cause());
+      }
+    })).listen(0, "127.0.0.1").await();
   }
 
   /** The bare server on a free port of 127.0.0.1, answering every request as {@code POST /api/v1/events}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.accord.config.AccordConfig;
 import com.accord.domain.EventJson;
 import com.accord.domain.TransactionEvent;
+import com.accord.simulation.Scenario;
 import com.accord.testing.Infra;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -87,6 +88,41 @@ class HttpFloorTest {
       assertThat(doneAt).doesNotContainKey("fax/HF-3").hasSize(3);
     } finally {
       vertx.close().await();
+    }
+  }
+
+  @Test
+  void theReadOnlyServerAnswersAnyBodyWithoutParsingItAndTheParsingOneRefusesWhatIsNotAnEvent() throws Exception {
+    AccordConfig config = config();
+    Vertx vertx = Vertx.vertx();
+    try {
+      HttpServer readOnly = HttpFloor.serveReadOnly(vertx);
+      HttpResponse<String> answer = post(readOnly, "this is not JSON");
+      assertThat(answer.statusCode()).as("nothing parsed, nothing refused").isEqualTo(202);
+      assertThat(answer.body()).isEqualTo(HttpFloor.READ_ONLY_ANSWER);
+      assertThat(new JsonObject(answer.body()).getInteger("rejected")).as("the sink fails the run on any rejection").isZero();
+
+      HttpServer parsing = HttpFloor.serve(vertx, config.rules(), HttpFloor.RECEIVE_ONLY, new ConcurrentHashMap<>());
+      assertThat(post(parsing, "this is not JSON").statusCode()).isEqualTo(400);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void receivingCountsTheSentEventsAndTheCpuOfTheServersEventLoopAndTheClient() throws Exception {
+    AccordConfig config = config();
+    int transactions = 10_000;
+    for (HttpFloor.Receiver receiver : HttpFloor.Receiver.values()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      CpuProfile.Usage usage = HttpFloor.receiving(Scenario.resolve("simulators/burst.yaml").withTransactions(transactions),
+          config.rules(), receiver, new PrintStream(out, true, StandardCharsets.UTF_8)).orElseThrow();
+
+      assertThat(usage.events()).as("%s: the seed mix sends about three events per transaction", receiver)
+          .isBetween(2L * transactions, 4L * transactions);
+      assertThat(usage.microsPerEvent(CpuProfile.EVENT_LOOPS)).as("%s: the bare server's event loop", receiver).isPositive();
+      assertThat(usage.microsPerEvent(CpuProfile.HTTP_CLIENT)).as("%s: the drain's client", receiver).isPositive();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("HTTP receiving, " + receiver.describe() + ": ");
     }
   }
 
