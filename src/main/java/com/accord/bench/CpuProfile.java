@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  *
  * <p>Times are in clock ticks of {@code USER_HZ}, which Linux fixes at 100 per second for user
  * space on every mainstream architecture. A backend that exited during the phase is counted
- * through its postmaster's reaped-children times; a thread of this JVM that ended is counted in
- * "other threads", which is the process total less the named groups.
+ * through its postmaster's reaped-children times. A named thread of this JVM counts what it used
+ * since the first reading; one that ended before the second is counted in "other threads", which
+ * is the process total less the named threads' shares.
  */
 final class CpuProfile {
 
@@ -70,11 +71,15 @@ final class CpuProfile {
   private CpuProfile() {}
 
   /**
-   * CPU ticks by component, the machine's busy and total ticks, and the heap each of this JVM's
-   * threads had allocated, at one moment.
+   * CPU ticks at one moment: of the other processes by component, of this whole JVM, and of each
+   * of its named threads by thread id; the machine's busy and total ticks; and the heap each of
+   * this JVM's threads had allocated.
    */
-  record Reading(long nanoTime, Map<String, Long> ticks, long machineBusy, long machineTotal,
-      Map<Long, HeapProfile.ThreadBytes> allocated) {}
+  record Reading(long nanoTime, Map<String, Long> ticks, long selfTicks, Map<Long, ThreadTicks> threads, long machineBusy,
+      long machineTotal, Map<Long, HeapProfile.ThreadBytes> allocated) {}
+
+  /** A thread of this JVM in a named group, and the CPU ticks it had used. */
+  record ThreadTicks(String group, long ticks) {}
 
   /**
    * @param byComponent CPU time per component, largest first
@@ -153,23 +158,19 @@ final class CpuProfile {
           }
         }
       }
-      long named = 0;
-      try (Stream<Path> threads = Files.list(PROC.resolve(Long.toString(self.pid())).resolve("task"))) {
-        for (Path thread : threads.toList()) {
+      Map<Long, ThreadTicks> threads = new LinkedHashMap<>();
+      try (Stream<Path> tasks = Files.list(PROC.resolve(Long.toString(self.pid())).resolve("task"))) {
+        for (Path thread : tasks.toList()) {
           Optional<Stat> stat = Stat.of(thread.resolve("stat"));
           if (stat.isEmpty()) {
             continue;
           }
-          Optional<String> group = groupOf(stat.get().name());
-          if (group.isPresent()) {
-            ticks.merge(group.get(), stat.get().own(), Long::sum);
-            named += stat.get().own();
-          }
+          long tid = Long.parseLong(thread.getFileName().toString());
+          groupOf(stat.get().name()).ifPresent(group -> threads.put(tid, new ThreadTicks(group, stat.get().own())));
         }
       }
-      ticks.put(OTHER_THREADS, Math.max(0, selfTotal - named));
       long[] machine = machineTicks();
-      return Optional.of(new Reading(System.nanoTime(), ticks, machine[0], machine[1],
+      return Optional.of(new Reading(System.nanoTime(), ticks, selfTotal, threads, machine[0], machine[1],
           HeapProfile.allocatedBytes(HEAP_GROUPS, HEAP_OTHER_THREADS)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
@@ -227,11 +228,27 @@ final class CpuProfile {
     return before.flatMap(start -> read().map(now -> between(phase, start, now, events)));
   }
 
-  /** The CPU used between two readings, for {@code events} events. */
+  /**
+   * The CPU used between two readings, for {@code events} events. A thread's share is what it used
+   * since the first reading, or since it started; a thread that ended in between is counted in
+   * "other threads", which is this JVM's total less the named threads' shares.
+   */
   static Usage between(String phase, Reading before, Reading after, long events) {
+    Map<String, Long> deltas = new LinkedHashMap<>();
+    after.ticks().forEach((component, ticks) -> deltas.put(component, ticks - before.ticks().getOrDefault(component, 0L)));
+    long named = 0;
+    for (Map.Entry<Long, ThreadTicks> thread : after.threads().entrySet()) {
+      ThreadTicks now = thread.getValue();
+      ThreadTicks then = before.threads().get(thread.getKey());
+      // a thread id the kernel reused for a new thread starts from nothing
+      long delta = then != null && then.group().equals(now.group()) && then.ticks() <= now.ticks()
+          ? now.ticks() - then.ticks() : now.ticks();
+      deltas.merge(now.group(), delta, Long::sum);
+      named += delta;
+    }
+    deltas.put(OTHER_THREADS, after.selfTicks() - before.selfTicks() - named);
     Map<String, Duration> used = new LinkedHashMap<>();
-    after.ticks().forEach((component, ticks) -> {
-      long delta = ticks - before.ticks().getOrDefault(component, 0L);
+    deltas.forEach((component, delta) -> {
       if (delta > 0) {
         used.put(component, Duration.ofNanos(delta * NANOS_PER_TICK));
       }

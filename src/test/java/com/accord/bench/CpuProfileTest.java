@@ -19,10 +19,7 @@ class CpuProfileTest {
     assertSpinningThreadLandsIn("vert.x-eventloop-thread-test", "this JVM: Vert.x event loops");
   }
 
-  /**
-   * By name rather than by spinning a thread: the suite's JVM has threads of these names from other
-   * tests, and one that ends between two readings takes its ticks out of the group.
-   */
+  /** By name rather than by spinning a thread of each. */
   @Test
   void threadsAreGroupedByTheirNamesAsProcShowsThem() {
     assertThat(CpuProfile.groupOf("http-sink-sende")).as("HttpSink's sender").contains(CpuProfile.HTTP_CLIENT);
@@ -32,6 +29,46 @@ class CpuProfileTest {
     assertThat(CpuProfile.groupOf("vert.x-eventloo")).contains("this JVM: Vert.x event loops");
     assertThat(CpuProfile.groupOf("C2 CompilerThre")).contains(CpuProfile.JIT);
     assertThat(CpuProfile.groupOf("pool-1-thread-1")).as("other threads").isEmpty();
+  }
+
+  /**
+   * A load generator's sink of one phase whose threads end during the next: the ticks they used
+   * before the first reading must not be taken out of the threads of the same group that run.
+   */
+  @Test
+  void aThreadThatEndsBetweenTheReadingsTakesNothingFromItsGroup() throws Exception {
+    assumeTrue(Files.isReadable(Path.of("/proc/stat")), "Linux /proc");
+    CountDownLatch ending = new CountDownLatch(1);
+    Thread earlier = new Thread(() -> {
+      spinFor(Duration.ofMillis(400));
+      awaitQuietly(ending);
+    }, "http-sink-sender-earlier");
+    earlier.start();
+    while (earlier.getState() != Thread.State.WAITING) {
+      Thread.sleep(5);
+    }
+    CpuProfile.Reading before = CpuProfile.read().orElseThrow();
+    ending.countDown();
+    earlier.join();
+    AtomicLong spun = new AtomicLong();
+    CountDownLatch read = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    Thread later = new Thread(() -> {
+      spun.set(spinFor(Duration.ofMillis(150)));
+      done.countDown();
+      awaitQuietly(read);
+    }, "http-sink-sender-later");
+    later.start();
+    done.await();
+    CpuProfile.Reading after = CpuProfile.read().orElseThrow();
+    read.countDown();
+    later.join();
+
+    CpuProfile.Usage usage = CpuProfile.between("test", before, after, 1000);
+    assertThat(usage.byComponent().get(CpuProfile.HTTP_CLIENT)).as("the later thread's 150 ms, not less the earlier one's 400")
+        .isNotNull().isGreaterThanOrEqualTo(Duration.ofMillis(spun.get() / 1_000_000 - 20));
+    assertThat(usage.total()).as("every component's share is what it used in between")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(spun.get() / 1_000_000 - 20));
   }
 
   private static void assertSpinningThreadLandsIn(String threadName, String group) throws Exception {
