@@ -38,64 +38,50 @@ class CpuProfileTest {
   @Test
   void aThreadThatEndsBetweenTheReadingsTakesNothingFromItsGroup() throws Exception {
     assumeTrue(Files.isReadable(Path.of("/proc/stat")), "Linux /proc");
-    CountDownLatch ending = new CountDownLatch(1);
-    Thread earlier = new Thread(() -> {
-      spinFor(Duration.ofMillis(400));
-      awaitQuietly(ending);
-    }, "http-sink-sender-earlier");
-    earlier.start();
-    while (earlier.getState() != Thread.State.WAITING) {
-      Thread.sleep(5);
-    }
-    CpuProfile.Reading before = CpuProfile.read().orElseThrow();
-    ending.countDown();
-    earlier.join();
-    AtomicLong spun = new AtomicLong();
-    CountDownLatch read = new CountDownLatch(1);
-    CountDownLatch done = new CountDownLatch(1);
-    Thread later = new Thread(() -> {
-      spun.set(spinFor(Duration.ofMillis(150)));
-      done.countDown();
-      awaitQuietly(read);
-    }, "http-sink-sender-later");
-    later.start();
-    done.await();
-    CpuProfile.Reading after = CpuProfile.read().orElseThrow();
-    read.countDown();
-    later.join();
+    CpuProfile.Reading before = spinThenRead("http-sink-sender-earlier", Duration.ofMillis(400)).reading();
+    Spun later = spinThenRead("http-sink-sender-later", Duration.ofMillis(150));
 
-    CpuProfile.Usage usage = CpuProfile.between("test", before, after, 1000);
+    CpuProfile.Usage usage = CpuProfile.between("test", before, later.reading(), 1000);
     assertThat(usage.byComponent().get(CpuProfile.HTTP_CLIENT)).as("the later thread's 150 ms, not less the earlier one's 400")
-        .isNotNull().isGreaterThanOrEqualTo(Duration.ofMillis(spun.get() / 1_000_000 - 20));
-    assertThat(usage.total()).as("every component's share is what it used in between")
-        .isGreaterThanOrEqualTo(Duration.ofMillis(spun.get() / 1_000_000 - 20));
+        .isNotNull().isGreaterThanOrEqualTo(Duration.ofMillis(later.millis() - 20));
   }
 
   private static void assertSpinningThreadLandsIn(String threadName, String group) throws Exception {
     assumeTrue(Files.isReadable(Path.of("/proc/stat")), "Linux /proc");
     CpuProfile.Reading before = CpuProfile.read().orElseThrow();
+    Spun busy = spinThenRead(threadName, Duration.ofMillis(300));
+
+    CpuProfile.Usage usage = CpuProfile.between("test", before, busy.reading(), 1000);
+    Duration inGroup = usage.byComponent().get(group);
+    // /proc counts in 10 ms ticks
+    assertThat(inGroup).as(threadName).isNotNull().isGreaterThanOrEqualTo(Duration.ofMillis(busy.millis() - 20));
+    assertThat(usage.microsPerEvent(group)).isGreaterThanOrEqualTo(280.0);
+    assertThat(usage.machineBusy()).isBetween(0.0, 1.0);
+    assertThat(usage.total()).isGreaterThanOrEqualTo(inGroup);
+  }
+
+  /** A reading taken while a thread that spun still lives, and the CPU milliseconds it spun. */
+  private record Spun(CpuProfile.Reading reading, long millis) {}
+
+  /**
+   * Spins a thread of that name for {@code cpu}, takes a reading while it lives (a thread is counted
+   * in its group only while it lives), then lets it end.
+   */
+  private static Spun spinThenRead(String threadName, Duration cpu) throws InterruptedException {
     AtomicLong spun = new AtomicLong();
     CountDownLatch done = new CountDownLatch(1);
     CountDownLatch read = new CountDownLatch(1);
-    // a thread is counted in its group while it lives: it waits until the second reading is taken
     Thread busy = new Thread(() -> {
-      spun.set(spinFor(Duration.ofMillis(300)));
+      spun.set(spinFor(cpu));
       done.countDown();
       awaitQuietly(read);
     }, threadName);
     busy.start();
     done.await();
-    CpuProfile.Reading after = CpuProfile.read().orElseThrow();
+    CpuProfile.Reading reading = CpuProfile.read().orElseThrow();
     read.countDown();
     busy.join();
-
-    CpuProfile.Usage usage = CpuProfile.between("test", before, after, 1000);
-    Duration inGroup = usage.byComponent().get(group);
-    // /proc counts in 10 ms ticks
-    assertThat(inGroup).as(threadName).isNotNull().isGreaterThanOrEqualTo(Duration.ofMillis(spun.get() / 1_000_000 - 20));
-    assertThat(usage.microsPerEvent(group)).isGreaterThanOrEqualTo(280.0);
-    assertThat(usage.machineBusy()).isBetween(0.0, 1.0);
-    assertThat(usage.total()).isGreaterThanOrEqualTo(inGroup);
+    return new Spun(reading, spun.get() / 1_000_000);
   }
 
   @Test
