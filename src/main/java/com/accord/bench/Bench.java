@@ -247,9 +247,9 @@ public final class Bench {
         report.row("Accord end to end through HTTP", http.eventsPerSecond(), "events/s", slowerCeiling, http.describe());
         http.cpu().ifPresent(report::cpu);
         atCeilingsCost(report, budget, http, slowerCeiling, "Accord's JVM and the load generator's HTTP client");
-        // Accord receives the requests in the event loops that do the rest of its work: the receiving
-        // alone is measured apart, the drain's client posting to bare servers that do nothing else
-        // as many transactions as the drain: at ~100,000 events/s, a few ticks of /proc would be noise in less
+        // Accord receives the requests in the event loops that do the rest of its work, so the receiving
+        // is measured apart: the drain's client posting to bare servers that do nothing else. As many
+        // transactions as the drain: at ~150,000 events/s a shorter run lasts a few ticks of /proc.
         int receivingTransactions = plan.httpTransactions();
         for (HttpFloor.Receiver receiver : HttpFloor.Receiver.values()) {
           betweenPhases(config.postgres());
@@ -259,8 +259,7 @@ public final class Bench {
           delivering(report, budget, "HTTP, " + receiver.describe(), receiving, slowerCeiling,
               List.of(CpuProfile.HTTP_CLIENT, CpuProfile.EVENT_LOOPS), String.format(Locale.ROOT,
                   "a receiving run's (%,d transactions, the drain's client and requests)", receivingTransactions),
-              "the sources' HTTP client and a bare server's event loop that " + (receiver == HttpFloor.Receiver.READ_ONLY
-                  ? "only reads each request's body" : "reads each body and parses it with Accord's parser") + ", no token checked");
+              "the sources' HTTP client and a bare server's event loop that " + receiver.serverDoes() + ", no token checked");
         }
       }
       if (plan.runs("latency")) {

@@ -119,18 +119,25 @@ final class HttpFloor {
   /** How the receiving probe's bare server treats each request's body. */
   enum Receiver {
     /** Reads the body whole and answers it: the least any HTTP receiver does. */
-    READ_ONLY("read only"),
+    READ_ONLY("read only", "only reads each request's body"),
     /** Reads the body and parses it with Accord's parser into events, then answers. */
-    PARSED("read and parsed with Accord's parser");
+    PARSED("read and parsed with Accord's parser", "reads each body and parses it with Accord's parser");
 
     private final String describe;
+    private final String serverDoes;
 
-    Receiver(String describe) {
+    Receiver(String describe, String serverDoes) {
       this.describe = describe;
+      this.serverDoes = serverDoes;
     }
 
     String describe() {
       return describe;
+    }
+
+    /** What the bare server does with each request, for the bound row's notes. */
+    String serverDoes() {
+      return serverDoes;
     }
   }
 
