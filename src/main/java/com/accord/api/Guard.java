@@ -29,6 +29,8 @@ final class Guard {
   static final String REQUEST_ID = "accord.request-id";
   static final String OPERATION = "accord.operation";
   static final String PRINCIPAL = "accord.principal";
+  /** A request id a client may choose; any other is replaced by a random one. */
+  private static final java.util.regex.Pattern REQUEST_ID_FORM = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final AccordConfig config;
   private final RateLimits limits;
@@ -46,7 +48,7 @@ final class Guard {
   /** Root handler: runs before authentication. */
   void front(RoutingContext ctx) {
     String given = ctx.request().getHeader("X-Request-Id");
-    String id = given != null && given.matches("[A-Za-z0-9._-]{1,64}") ? given : UUID.randomUUID().toString();
+    String id = given != null && REQUEST_ID_FORM.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(REQUEST_ID, id);
     var headers = ctx.response().headers();
     headers.set("X-Request-Id", id);

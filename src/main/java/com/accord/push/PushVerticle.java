@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns stored changes into what dashboards see: every new or changed result goes out on
  * {@link #RESULTS}, and once a second a statistics digest on {@link #STATS}. The SockJS bridge
- * forwards these two addresses, and only these, to authenticated sessions.
+ * forwards these two addresses, and only these, to authenticated sessions. Both are published
+ * {@linkplain LocalCodec#shared() shared}: every dashboard's consumer gets the one message, not a copy.
  */
 public final class PushVerticle extends VerticleBase {
 
@@ -62,6 +63,7 @@ public final class PushVerticle extends VerticleBase {
 
   private void publishChanges(ResultsStored stored) {
     JsonArray changes = new JsonArray();
+    String updatedAt = Instant.now().toString(); // the batch's results were stored together
     for (StoredResult s : stored.changed()) {
       ReconciliationResult r = s.result();
       JsonArray types = new JsonArray();
@@ -76,9 +78,9 @@ public final class PushVerticle extends VerticleBase {
           .put("sources_missing", new JsonArray(r.sourcesMissing()))
           .put("amount", r.referenceAmount() == null ? null : r.referenceAmount().toPlainString())
           .put("currency", r.currency())
-          .put("updated_at", Instant.now().toString()));
+          .put("updated_at", updatedAt));
     }
-    vertx.eventBus().publish(RESULTS, new JsonObject().put("changes", changes));
+    vertx.eventBus().publish(RESULTS, new JsonObject().put("changes", changes), LocalCodec.shared());
   }
 
   /**
@@ -104,7 +106,7 @@ public final class PushVerticle extends VerticleBase {
         });
     digest = Future.all(stats, lastSeen)
         .onSuccess(all -> vertx.eventBus().publish(STATS, stats.result()
-            .put("at", Instant.now().toString()).put("last_seen_by_source", lastSeen.result())))
+            .put("at", Instant.now().toString()).put("last_seen_by_source", lastSeen.result()), LocalCodec.shared()))
         .onFailure(e -> log.atWarn().log("statistics digest not computed: " + e.getMessage()))
         .onComplete(done -> {
           if (!stopped) {

@@ -72,6 +72,19 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void messagesBetweenVerticlesAreNotMeteredOneByOne() {
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Metrics.vertx(registry, true);
+    try {
+      vertx.eventBus().<String>localConsumer("metrics-test", message -> message.reply("pong")).completion().await();
+      assertThat(vertx.eventBus().<String>request("metrics-test", "ping").await().body()).isEqualTo("pong");
+      assertThat(registry.scrape()).contains("jvm_").doesNotContain("vertx_eventbus");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
   void metricsCanBeSwitchedOff(Vertx vertx) {
     try (AccordFixture off = AccordFixture.start(vertx, Map.of("ACCORD_METRICS_ENABLED", "false"))) {
       assertThat(off.accord().metricsPort()).isEmpty();
